@@ -1,0 +1,199 @@
+// MUL, IMUL (one, two and three operands), DIV, IDIV (SDM Vol. 2). Products of 64-bit operands
+// are formed exactly from 16-bit limbs; 128-by-64 division (rare in compiled code, which turns
+// division by constants into multiplication) uses BigInt off the common path.
+// Flags: MUL/IMUL set CF = OF = "the high half is significant"; SF ZF PF AF are undefined and
+// we set SF ZF PF from the low half and clear AF. DIV/IDIV leave all flags unchanged (undefined).
+
+import { TWO32, type Cpu } from './cpu.ts';
+import { parity } from './flags.ts';
+import type { Handler, Instr } from './instr.ts';
+import { getReg, getRm, maskOf, setReg } from './operands.ts';
+
+/** Unsigned 64x64 -> 128 product into out[0..3] (32-bit words, least significant first). */
+export function mulU64(aLo: number, aHi: number, bLo: number, bHi: number, out: Uint32Array): void {
+  const a = [aLo & 0xffff, aLo >>> 16, aHi & 0xffff, aHi >>> 16];
+  const b = [bLo & 0xffff, bLo >>> 16, bHi & 0xffff, bHi >>> 16];
+  const r = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let x = 0; x < 4; x++) {
+    let carry = 0;
+    for (let y = 0; y < 4; y++) {
+      const t = a[x]! * b[y]! + r[x + y]! + carry;
+      r[x + y] = t % 65536;
+      carry = Math.floor(t / 65536);
+    }
+    r[x + 4] = carry;
+  }
+  for (let k = 0; k < 4; k++) out[k] = r[2 * k]! + r[2 * k + 1]! * 65536;
+}
+
+const prod = new Uint32Array(4);
+
+function negate128(w: Uint32Array): void {
+  let carry = 1;
+  for (let k = 0; k < 4; k++) {
+    const t = (~w[k]! >>> 0) + carry;
+    w[k] = t >>> 0;
+    carry = t > 0xffffffff ? 1 : 0;
+  }
+}
+
+/** Signed 64x64 -> 128 product into `prod`. */
+function mulS64(aLo: number, aHi: number, bLo: number, bHi: number): void {
+  const na = aHi < 0, nb = bHi < 0;
+  if (na) { aLo = -aLo | 0; aHi = (~aHi + (aLo === 0 ? 1 : 0)) | 0; }
+  if (nb) { bLo = -bLo | 0; bHi = (~bHi + (bLo === 0 ? 1 : 0)) | 0; }
+  mulU64(aLo, aHi, bLo, bHi, prod);
+  if (na !== nb) negate128(prod);
+}
+
+function setMulFlags(cpu: Cpu, size: number, lo: number, hi: number, overflow: boolean): void {
+  const sign = size === 8 ? hi >>> 31 : (lo >>> (size * 8 - 1)) & 1;
+  const zero = size === 8 ? (lo | hi) === 0 : (lo & maskOf(size)) === 0;
+  const o = overflow ? 1 : 0;
+  cpu.flags.setArith(o | (parity(lo) << 2) | ((zero ? 1 : 0) << 6) | (sign << 7) | (o << 11));
+}
+
+/**
+ * Signed product truncated to the operand size, with overflow = the full product does not fit.
+ * Returns the low word, high word in cpu.rHi, and sets the flags.
+ */
+function imulTrunc(cpu: Cpu, size: number, aLo: number, aHi: number, bLo: number, bHi: number): number {
+  if (size === 8) {
+    mulS64(aLo, aHi, bLo, bHi);
+    const lo = prod[0]! | 0, hi = prod[1]! | 0;
+    const ext = hi < 0 ? 0xffffffff : 0;
+    setMulFlags(cpu, 8, lo, hi, prod[2] !== ext || prod[3] !== ext);
+    cpu.rHi = hi;
+    return lo;
+  }
+  const bits = size * 8;
+  const sa = (aLo << (32 - bits)) >> (32 - bits), sb = (bLo << (32 - bits)) >> (32 - bits);
+  let lo: number, overflow: boolean;
+  if (size === 4) {
+    lo = Math.imul(sa, sb);
+    const full = sa * sb; // exact: |full| < 2^62 but only needs the comparison below
+    overflow = full !== lo;
+  } else {
+    const full = sa * sb;
+    lo = full & maskOf(size);
+    overflow = full !== ((lo << (32 - bits)) >> (32 - bits));
+  }
+  setMulFlags(cpu, size, lo, 0, overflow);
+  cpu.rHi = 0;
+  return lo;
+}
+
+/** IMUL G, E (0F AF). */
+export function imul2(size: number): Handler {
+  return (cpu, i) => {
+    const sLo = getRm(cpu, i, size), sHi = size === 8 ? cpu.rHi : 0;
+    const dLo = getReg(cpu, i.reg, size), dHi = size === 8 ? cpu.rHi : 0;
+    const r = imulTrunc(cpu, size, dLo, dHi, sLo, sHi);
+    setReg(cpu, i.reg, size, r, cpu.rHi);
+  };
+}
+
+/** IMUL G, E, imm (69, 6B). */
+export function imul3(size: number): Handler {
+  return (cpu, i) => {
+    const sLo = getRm(cpu, i, size), sHi = size === 8 ? cpu.rHi : 0;
+    const r = imulTrunc(cpu, size, sLo, sHi, i.immLo, i.immHi);
+    setReg(cpu, i.reg, size, r, cpu.rHi);
+  };
+}
+
+/** Group 3 /4 MUL, /5 IMUL, /6 DIV, /7 IDIV with the implicit accumulator operands. */
+export function mulDiv(op: number, size: number): Handler {
+  switch (op) {
+    case 4: return (cpu, i) => mulAcc(cpu, i, size, false);
+    case 5: return (cpu, i) => mulAcc(cpu, i, size, true);
+    case 6: return (cpu, i) => divAcc(cpu, i, size, false);
+    default: return (cpu, i) => divAcc(cpu, i, size, true);
+  }
+}
+
+function mulAcc(cpu: Cpu, i: Instr, size: number, signed: boolean): void {
+  const sLo = getRm(cpu, i, size), sHi = size === 8 ? cpu.rHi : 0;
+  if (size === 8) {
+    if (signed) mulS64(cpu.lo[0]!, cpu.hi[0]!, sLo, sHi);
+    else mulU64(cpu.lo[0]!, cpu.hi[0]!, sLo, sHi, prod);
+    const lo = prod[0]! | 0, hi = prod[1]! | 0;
+    const ext = signed && hi < 0 ? 0xffffffff : 0;
+    setMulFlags(cpu, 8, lo, hi, prod[2] !== ext || prod[3] !== ext);
+    cpu.lo[0] = lo; cpu.hi[0] = hi;
+    cpu.lo[2] = prod[2]! | 0; cpu.hi[2] = prod[3]! | 0;
+    return;
+  }
+  const bits = size * 8;
+  const a = getReg(cpu, 0, size);
+  if (size === 4) {
+    let lo: number, hi: number;
+    if (signed) {
+      const full = BigInt(a) * BigInt(sLo);
+      lo = Number(BigInt.asIntN(32, full)); hi = Number(BigInt.asIntN(32, full >> 32n));
+      setMulFlags(cpu, 4, lo, 0, hi !== (lo >> 31));
+    } else {
+      mulU64(a, 0, sLo, 0, prod);
+      lo = prod[0]! | 0; hi = prod[1]! | 0;
+      setMulFlags(cpu, 4, lo, 0, hi !== 0);
+    }
+    setReg(cpu, 0, 4, lo, 0);
+    setReg(cpu, 2, 4, hi, 0);
+    return;
+  }
+  const x = signed ? (a << (32 - bits)) >> (32 - bits) : a;
+  const y = signed ? (sLo << (32 - bits)) >> (32 - bits) : sLo;
+  const full = x * y;
+  const m = maskOf(size);
+  const lo = full & m, hi = (full >> bits) & m;
+  const overflow = signed ? full !== ((lo << (32 - bits)) >> (32 - bits)) : hi !== 0;
+  setMulFlags(cpu, size, lo, 0, overflow);
+  if (size === 1) setReg(cpu, 0, 2, (hi << 8) | lo, 0);
+  else { setReg(cpu, 0, 2, lo, 0); setReg(cpu, 2, 2, hi, 0); }
+}
+
+/** DIV/IDIV: #DE on a zero divisor or a quotient that does not fit (SDM Vol. 2, DIV). */
+function divAcc(cpu: Cpu, i: Instr, size: number, signed: boolean): void {
+  const sLo = getRm(cpu, i, size), sHi = size === 8 ? cpu.rHi : 0;
+  const bits = size * 8;
+  if (size === 8) {
+    let dividend = (BigInt(cpu.hi[2]! >>> 0) << 96n) | (BigInt(cpu.lo[2]! >>> 0) << 64n)
+      | (BigInt(cpu.hi[0]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0);
+    let divisor = (BigInt(sHi >>> 0) << 32n) | BigInt(sLo >>> 0);
+    if (divisor === 0n) cpu.fault(0);
+    if (signed) { dividend = BigInt.asIntN(128, dividend); divisor = BigInt.asIntN(64, divisor); }
+    const q = dividend / divisor, r = dividend % divisor;
+    if (signed ? q !== BigInt.asIntN(64, q) : q >> 64n !== 0n) cpu.fault(0);
+    cpu.lo[0] = Number(BigInt.asIntN(32, q)); cpu.hi[0] = Number(BigInt.asIntN(32, q >> 32n));
+    cpu.lo[2] = Number(BigInt.asIntN(32, r)); cpu.hi[2] = Number(BigInt.asIntN(32, r >> 32n));
+    return;
+  }
+  const m = maskOf(size);
+  let dividend: number;
+  if (size === 1) dividend = cpu.lo[0]! & 0xffff;
+  else if (size === 2) dividend = ((cpu.lo[2]! & 0xffff) * 65536) + (cpu.lo[0]! & 0xffff);
+  else dividend = (cpu.lo[2]! >>> 0) * TWO32 + (cpu.lo[0]! >>> 0);
+  let divisor = sLo & m;
+  if (size === 4) divisor = sLo >>> 0;
+  if (divisor === 0) cpu.fault(0);
+  let q: number, r: number;
+  if (size === 4 && dividend > Number.MAX_SAFE_INTEGER) {
+    // Exact 64-by-32 division when EDX:EAX exceeds 2^53.
+    let d = (BigInt(cpu.lo[2]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0);
+    let s = BigInt(divisor);
+    if (signed) { d = BigInt.asIntN(64, d); s = BigInt.asIntN(32, s); }
+    const bq = d / s, br = d % s;
+    q = Number(bq); r = Number(br);
+  } else if (signed) {
+    const dv = size === 4 ? Number(BigInt.asIntN(64, BigInt(dividend))) : dividend >= 2 ** (2 * bits - 1) ? dividend - 2 ** (2 * bits) : dividend;
+    const sv = divisor >= 2 ** (bits - 1) ? divisor - 2 ** bits : divisor;
+    q = Math.trunc(dv / sv);
+    r = dv - q * sv;
+  } else {
+    q = Math.floor(dividend / divisor);
+    r = dividend - q * divisor;
+  }
+  if (signed ? q < -(2 ** (bits - 1)) || q >= 2 ** (bits - 1) : q >= 2 ** bits) cpu.fault(0);
+  if (size === 1) setReg(cpu, 0, 2, ((r & 0xff) << 8) | (q & 0xff), 0);
+  else { setReg(cpu, 0, size, q | 0, 0); setReg(cpu, 2, size, r | 0, 0); }
+}
