@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import { rendererConfig } from './renderer/vite.config.ts';
 
 // Three builds, one per process: main (Node + Electron), preload (sandboxed bridge), renderer (web).
 export default defineConfig({
@@ -9,8 +10,5 @@ export default defineConfig({
   preload: {
     build: { outDir: 'out/preload', rollupOptions: { input: { index: resolve('preload/index.ts') } } },
   },
-  renderer: {
-    root: 'renderer',
-    build: { outDir: 'out/renderer', rollupOptions: { input: { index: resolve('renderer/index.html') } } },
-  },
+  renderer: rendererConfig,
 });
