@@ -1,0 +1,255 @@
+// Everything computed from the event stream while it is recorded, batch by batch: spans (CPU
+// mode, task on CPU, locks) with their level-of-detail summaries, flows, tasks, locks, console
+// lines, counts, and the facts the outcome is made of. Reads the machine's records word by word
+// (no per-event objects), so it keeps up with the recorder.
+
+import { EventKind, RECORD_WORDS, type EventBatch } from '../../emulator/machine/events.ts';
+import { CpuModeTracker } from './cpu_modes.ts';
+import { CpuThreadTracker } from './cpu_threads.ts';
+import { LockSpanTracker, type LockInfo } from './lock_spans.ts';
+import { TrackSummary } from './summaries.ts';
+import type { SpanSink, TrackRow } from './span_sink.ts';
+import { FLOW_COLUMNS, SPAN_COLUMNS, SUMMARY_COLUMNS, type TrackKind } from './schema.ts';
+import { ColumnBuffer } from './column_buffer.ts';
+
+/** Trace record types the derivers read (GUEST-INTERFACE.md, "Trace records"). */
+export const TraceType = {
+  SyscallEnter: 1, SyscallExit: 2, Switch: 3, TaskCreate: 4, TaskExit: 5, SignalGenerate: 6,
+  SignalDeliver: 7, SignalForce: 8, LockAcquire: 9, LockContended: 10, LockAcquired: 11,
+  LockRelease: 12, Lockdep: 13, SpinlockRecursion: 14, Oops: 15, Panic: 16, Watchdog: 17,
+  Fixup: 18, StackProtector: 19, DoubleFault: 20, Crashlab: 21, Mark: 22,
+} as const;
+
+export const TRACE_TYPE_NAMES: Record<number, string> = {
+  1: 'SYSCALL_ENTER', 2: 'SYSCALL_EXIT', 3: 'SWITCH', 4: 'TASK_CREATE', 5: 'TASK_EXIT',
+  6: 'SIGNAL_GENERATE', 7: 'SIGNAL_DELIVER', 8: 'SIGNAL_FORCE', 9: 'LOCK_ACQUIRE',
+  10: 'LOCK_CONTENDED', 11: 'LOCK_ACQUIRED', 12: 'LOCK_RELEASE', 13: 'LOCKDEP',
+  14: 'SPINLOCK_RECURSION', 15: 'OOPS', 16: 'PANIC', 17: 'WATCHDOG', 18: 'FIXUP',
+  19: 'STACK_PROTECTOR', 20: 'DOUBLE_FAULT', 21: 'CRASHLAB', 22: 'MARK',
+};
+
+export interface TaskRow {
+  pid: number;
+  name: string;
+  parent: number;
+  kernelThread: boolean;
+  tCreate: number;
+  tExit: number | null;
+  exitStatus: number | null;
+}
+
+export interface ConsoleRow {
+  seq: number;
+  t: number;
+  cpu: number;
+  channel: 'uart' | 'debugcon';
+  text: string;
+}
+
+/** What the writer stores after each commit; spans and summaries are per track (and level). */
+export interface DerivedRows {
+  tracks: TrackRow[];
+  spans: Map<number, ColumnBuffer>;
+  summaries: Map<string, { track: number; level: number; rows: ColumnBuffer }>;
+  flows: ColumnBuffer;
+  tasks: TaskRow[];
+  locks: LockInfo[];
+  console: ConsoleRow[];
+}
+
+/** Facts about the whole run so far, from which the outcome and the summary are made. */
+export interface RunFacts {
+  events: number;
+  tFirst: number | null;
+  tLast: number;
+  byKind: Record<string, number>;
+  byTrace: Record<string, number>;
+  panic: { t: number; cpu: number; text: string } | null;
+  oops: { t: number; cpu: number; text: string } | null;
+  tripleFault: { t: number; cpu: number; firstVector: number; secondVector: number } | null;
+  powerOff: { t: number } | null;
+}
+
+const MAX_CONSOLE_LINE = 4096;
+
+function lo(words: Uint32Array, w: number, n: number): number {
+  return words[w + 4 + 2 * n]!;
+}
+
+/** A 64-bit argument read as signed: exact for canonical addresses and small values. */
+function signed(words: Uint32Array, w: number, n: number): number {
+  return (words[w + 5 + 2 * n]! | 0) * 4294967296 + words[w + 4 + 2 * n]!;
+}
+
+export class Deriver implements SpanSink {
+  private readonly modes = new CpuModeTracker(this);
+  private readonly threads = new CpuThreadTracker(this);
+  private readonly locks = new LockSpanTracker(this);
+  private readonly summaries = new Map<number, TrackSummary>();
+  private readonly tasks = new Map<number, TaskRow>();
+  private changedTasks = new Set<number>();
+  private readonly consoleOpen = new Map<string, ConsoleRow>();
+  private rows: DerivedRows = Deriver.empty();
+  private nextTrack = 1;
+  private lastSeq = 0;
+  readonly facts: RunFacts = { events: 0, tFirst: null, tLast: 0, byKind: {}, byTrace: {}, panic: null, oops: null, tripleFault: null, powerOff: null };
+
+  private static empty(): DerivedRows {
+    return { tracks: [], spans: new Map(), summaries: new Map(), flows: new ColumnBuffer(FLOW_COLUMNS.length), tasks: [], locks: [], console: [] };
+  }
+
+  track(kind: TrackKind, cpu: number, lockAddr: number, name: string): number {
+    const id = this.nextTrack++;
+    this.rows.tracks.push({ id, kind, cpu, lockAddr, name });
+    this.summaries.set(id, new TrackSummary(id, this.summaryRow));
+    return id;
+  }
+
+  span(track: number, t0: number, t1: number, state: number, detail: number, seq0: number, seq1: number): void {
+    let buf = this.rows.spans.get(track);
+    if (!buf) this.rows.spans.set(track, (buf = new ColumnBuffer(SPAN_COLUMNS.length)));
+    const c = buf.columns;
+    c[0]!.push(t0); c[1]!.push(t1); c[2]!.push(state); c[3]!.push(detail); c[4]!.push(seq0); c[5]!.push(seq1);
+    buf.cover(t0, t1);
+    this.summaries.get(track)!.add(t0, t1, state);
+  }
+
+  private readonly summaryRow = (track: number, level: number, t0: number, t1: number, state: number, present: number, count: number): void => {
+    const key = `${track}:${level}`;
+    let entry = this.rows.summaries.get(key);
+    if (!entry) this.rows.summaries.set(key, (entry = { track, level, rows: new ColumnBuffer(SUMMARY_COLUMNS.length) }));
+    const c = entry.rows.columns;
+    c[0]!.push(t0); c[1]!.push(t1); c[2]!.push(state); c[3]!.push(present); c[4]!.push(count);
+    entry.rows.cover(t0, t1);
+  };
+
+  flow(kind: number, vector: number, cpu: number, seqFrom: number, tFrom: number, seqTo: number, tTo: number): void {
+    const buf = this.rows.flows;
+    const c = buf.columns;
+    c[0]!.push(kind); c[1]!.push(vector); c[2]!.push(cpu); c[3]!.push(seqFrom); c[4]!.push(tFrom); c[5]!.push(seqTo); c[6]!.push(tTo);
+    buf.cover(tFrom, tTo);
+  }
+
+  /** Folds one batch into the derived state. */
+  consume(batch: EventBatch): void {
+    const { words, texts } = batch;
+    const times = new Float64Array(words.buffer, words.byteOffset, (batch.count * RECORD_WORDS) >> 1);
+    const facts = this.facts;
+    for (let i = 0; i < batch.count; i++) {
+      const w = i * RECORD_WORDS;
+      const w0 = words[w]!;
+      const kind = w0 & 0xff;
+      const cpu = (w0 >>> 8) & 0xff;
+      const flags = w0 >>> 16;
+      const pid = words[w + 1]! | 0;
+      const t = times[i * (RECORD_WORDS >> 1) + 1]!;
+      const seq = batch.firstSeq + i;
+      facts.tFirst ??= t;
+      if (t > facts.tLast) facts.tLast = t;
+      facts.byKind[kind] = (facts.byKind[kind] ?? 0) + 1;
+      this.threads.seen(cpu, pid, t, seq);
+      switch (kind) {
+        case EventKind.CpuStart: this.modes.start(cpu, t, seq); break;
+        case EventKind.PrivSwitch: this.modes.privSwitch(cpu, t, seq, (flags >> 2) & 3, (flags >> 4) & 7); break;
+        case EventKind.Exception: this.modes.handlerEntry(cpu, t, seq, 'exception', flags & 0xff); break;
+        case EventKind.Interrupt: this.modes.handlerEntry(cpu, t, seq, 'interrupt', flags & 0xff); break;
+        case EventKind.Iret: this.modes.iret(cpu, t, seq, (flags >> 2) & 3); break;
+        case EventKind.Halt: this.modes.halt(cpu, t, seq); break;
+        case EventKind.Wake: this.modes.wake(cpu, t, seq); break;
+        case EventKind.TripleFault:
+          facts.tripleFault ??= { t, cpu, firstVector: lo(words, w, 0), secondVector: lo(words, w, 1) };
+          this.modes.stopAll(t, seq);
+          this.threads.stopAll(t, seq);
+          break;
+        case EventKind.Reset:
+          this.modes.stopAll(t, seq);
+          this.threads.stopAll(t, seq);
+          break;
+        case EventKind.PowerOff:
+          facts.powerOff ??= { t };
+          this.modes.stopAll(t, seq);
+          this.threads.stopAll(t, seq);
+          break;
+        case EventKind.Console:
+          this.console(seq, t, cpu, flags === 0 ? 'uart' : 'debugcon', texts[lo(words, w, 0)] ?? '');
+          break;
+        case EventKind.Trace: {
+          const ti = lo(words, w, 6) | 0;
+          this.trace(flags, words, w, ti >= 0 ? texts[ti] ?? '' : '', cpu, t, seq);
+          break;
+        }
+      }
+    }
+    facts.events += batch.count;
+    if (batch.count > 0) this.lastSeq = batch.firstSeq + batch.count;
+  }
+
+  private trace(type: number, words: Uint32Array, w: number, text: string, cpu: number, t: number, seq: number): void {
+    const facts = this.facts;
+    facts.byTrace[type] = (facts.byTrace[type] ?? 0) + 1;
+    switch (type) {
+      case TraceType.Switch: {
+        const next = lo(words, w, 1) | 0;
+        this.threads.switchTo(cpu, next, lo(words, w, 2) === 1, t, seq);
+        if (!this.tasks.has(next) && next > 0) this.setTask({ pid: next, name: text, parent: 0, kernelThread: lo(words, w, 2) === 1, tCreate: t, tExit: null, exitStatus: null });
+        break;
+      }
+      case TraceType.TaskCreate:
+        this.setTask({ pid: lo(words, w, 0) | 0, name: text, parent: lo(words, w, 1) | 0, kernelThread: lo(words, w, 2) === 1, tCreate: t, tExit: null, exitStatus: null });
+        break;
+      case TraceType.TaskExit: {
+        const pid = lo(words, w, 0) | 0;
+        const known = this.tasks.get(pid) ?? { pid, name: text, parent: 0, kernelThread: false, tCreate: t, tExit: null, exitStatus: null };
+        this.setTask({ ...known, tExit: t, exitStatus: signed(words, w, 1) });
+        break;
+      }
+      case TraceType.LockAcquire: this.locks.acquire(cpu, signed(words, w, 0), lo(words, w, 1), text); break;
+      case TraceType.LockContended: this.locks.contended(cpu, signed(words, w, 0), text, t, seq); break;
+      case TraceType.LockAcquired: this.locks.acquired(cpu, signed(words, w, 0), text, t, seq); break;
+      case TraceType.LockRelease: this.locks.release(cpu, signed(words, w, 0), t, seq); break;
+      case TraceType.Oops: facts.oops ??= { t, cpu, text }; break;
+      case TraceType.Panic: facts.panic ??= { t, cpu, text }; break;
+    }
+  }
+
+  private setTask(row: TaskRow): void {
+    this.tasks.set(row.pid, row);
+    this.changedTasks.add(row.pid);
+  }
+
+  private console(seq: number, t: number, cpu: number, channel: 'uart' | 'debugcon', text: string): void {
+    const key = `${cpu}:${channel}`;
+    let line = this.consoleOpen.get(key);
+    if (!line) {
+      line = { seq, t, cpu, channel, text: '' };
+      this.consoleOpen.set(key, line);
+    }
+    line.text += text;
+    if (text.includes('\n') || line.text.length >= MAX_CONSOLE_LINE) {
+      this.rows.console.push(line);
+      this.consoleOpen.delete(key);
+    }
+  }
+
+  /** Rows produced since the last drain. */
+  drain(): DerivedRows {
+    const out = this.rows;
+    out.locks = this.locks.drainChangedLocks();
+    out.tasks = [...this.changedTasks].map((pid) => this.tasks.get(pid)!);
+    this.changedTasks.clear();
+    this.rows = Deriver.empty();
+    return out;
+  }
+
+  /** Closes every open span, summary and console line at the end of the recording. */
+  finish(): DerivedRows {
+    const t = this.facts.tLast;
+    this.modes.finish(t, this.lastSeq);
+    this.threads.finish(t, this.lastSeq);
+    this.locks.finish(t, this.lastSeq);
+    for (const s of this.summaries.values()) s.finish();
+    for (const line of this.consoleOpen.values()) this.rows.console.push(line);
+    this.consoleOpen.clear();
+    return this.drain();
+  }
+}

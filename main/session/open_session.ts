@@ -1,0 +1,158 @@
+// Opens a session file as the untrusted input it is (DESIGN.md section 5): the header is checked
+// before SQLite sees the file, the connection is read-only with defensive settings, the schema
+// must be exactly ours (so no trigger, view or default from the file can ever run), the b-trees
+// are checked, and every blob and text is bounded. Any failure is a SessionFileError whose
+// message says what is wrong with the file, in words a user can act on.
+
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { APPLICATION_ID, FORMAT_VERSION, Meta, SCHEMA } from './schema.ts';
+
+export type SessionErrorCode =
+  | 'not-found' | 'not-a-file' | 'empty' | 'too-large' | 'not-sqlite' | 'not-a-session'
+  | 'newer-format' | 'older-format' | 'truncated' | 'corrupt' | 'unexpected-schema'
+  | 'oversized' | 'timeout' | 'worker-failed';
+
+export class SessionFileError extends Error {
+  constructor(readonly code: SessionErrorCode, message: string) {
+    super(message);
+    this.name = 'SessionFileError';
+  }
+}
+
+/** Bounds on what a file may make us read; generous for real recordings, fatal for crafted ones. */
+export const LIMITS = {
+  fileBytes: 16 * 2 ** 30,
+  /** [table, column, max bytes] for every blob or text column. */
+  columns: [
+    ['meta', 'value', 1 << 20],
+    ['inputs', 'data', 256 << 20],
+    ['sources', 'text', 4 << 20],
+    ['symbols', 'name', 4096],
+    ['lines', 'file', 4096],
+    ['event_chunks', 'data', 16 << 20],
+    ['event_chunks', 'texts', 64 << 20],
+    ['tracks', 'name', 4096],
+    ['span_chunks', 'data', 64 << 20],
+    ['summary_chunks', 'data', 64 << 20],
+    ['flow_chunks', 'data', 64 << 20],
+    ['tasks', 'name', 4096],
+    ['locks', 'name', 4096],
+    ['console', 'text', 1 << 20],
+    ['checkpoints', 'state', 1 << 30],
+    ['bookmarks', 'title', 4096],
+    ['bookmarks', 'note', 1 << 20],
+  ] as const,
+};
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+export type CheckLevel = 'quick' | 'full';
+
+function fail(code: SessionErrorCode, message: string): never {
+  throw new SessionFileError(code, message);
+}
+
+/** Checks the 100-byte SQLite header for what makes a file ours, before SQLite parses anything. */
+function checkHeader(path: string): void {
+  if (!existsSync(path)) fail('not-found', `${path}: no such file`);
+  const st = statSync(path);
+  if (!st.isFile()) fail('not-a-file', `${path}: not a file`);
+  if (st.size === 0) fail('empty', `${path}: the file is empty`);
+  if (st.size > LIMITS.fileBytes) fail('too-large', `${path}: the file is larger than ${LIMITS.fileBytes} bytes`);
+  const header = Buffer.alloc(100);
+  const fd = openSync(path, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n < 100 || header.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
+    fail('not-sqlite', `${path}: not a Faultline session (not an SQLite database)`);
+  }
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) fail('corrupt', `${path}: the database header is damaged (page size ${rawPageSize})`);
+  if (header.readUInt32BE(68) !== APPLICATION_ID) fail('not-a-session', `${path}: not a Faultline session (an SQLite database of another application)`);
+  const version = header.readUInt32BE(60);
+  if (version > FORMAT_VERSION) fail('newer-format', `${path}: session format ${version} was made by a newer Faultline (this one reads format ${FORMAT_VERSION})`);
+  if (version < FORMAT_VERSION) fail('older-format', `${path}: session format ${version} is no longer supported (this Faultline reads format ${FORMAT_VERSION})`);
+  // With no write-ahead log beside it, the header's page count must fit in the file.
+  const pages = header.readUInt32BE(28);
+  const walMode = header[18] === 2;
+  const walPresent = existsSync(path + '-wal') && statSync(path + '-wal').size > 0;
+  if (!(walMode && walPresent) && pages > 0 && header.readUInt32BE(24) === header.readUInt32BE(92) && pages * pageSize > st.size) {
+    fail('truncated', `${path}: the file is truncated (${st.size} of ${pages * pageSize} bytes)`);
+  }
+  if (st.size % pageSize !== 0) fail('truncated', `${path}: the file is truncated (${st.size} bytes is not a whole number of ${pageSize}-byte pages)`);
+}
+
+/** sqlite_master must hold our objects, each with exactly our SQL, and nothing else. */
+function checkSchema(db: Database.Database, path: string): void {
+  const expected = new Map(SCHEMA.map((o) => [o.name, o.sql]));
+  const rows = db.prepare('SELECT type, name, sql FROM sqlite_master').all() as { type: string; name: string; sql: string | null }[];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const want = expected.get(row.name);
+    if (want === undefined || row.sql !== want) {
+      const what = row.type === 'trigger' || row.type === 'view' ? `a ${row.type}` : `an unexpected ${row.type}`;
+      fail('unexpected-schema', `${path}: the file contains ${what} ("${row.name.slice(0, 64)}") that a Faultline session never has; it was not opened`);
+    }
+    seen.add(row.name);
+  }
+  for (const name of expected.keys()) {
+    if (!seen.has(name)) fail('unexpected-schema', `${path}: the session is missing its "${name}" table`);
+  }
+}
+
+function checkIntegrity(db: Database.Database, path: string, level: CheckLevel): void {
+  const pragma = level === 'full' ? 'integrity_check(20)' : 'quick_check(20)';
+  const rows = db.pragma(pragma) as Record<string, string>[];
+  const problems = rows.map((r) => Object.values(r)[0]).filter((v) => v !== 'ok');
+  if (problems.length > 0) fail('corrupt', `${path}: the database is damaged (${problems[0]})`);
+}
+
+function checkSizes(db: Database.Database, path: string): void {
+  for (const [table, column, max] of LIMITS.columns) {
+    // length() of a blob reads its size from the record header, not the blob itself.
+    const row = db.prepare(`SELECT max(length(${column})) AS n FROM ${table}`).get() as { n: number | null };
+    if (row.n !== null && row.n > max) fail('oversized', `${path}: a value in ${table}.${column} is ${row.n} bytes (at most ${max} allowed)`);
+  }
+  const meta = db.prepare('SELECT value FROM meta WHERE key = ?').get(Meta.FormatVersion) as { value: string } | undefined;
+  if (meta?.value !== String(FORMAT_VERSION)) fail('unexpected-schema', `${path}: the session's format record is missing or wrong`);
+}
+
+/** Maps SQLite's own errors on a bad file to a SessionFileError. */
+function translate(e: unknown, path: string): never {
+  if (e instanceof SessionFileError) throw e;
+  const code = (e as { code?: string }).code ?? '';
+  const message = e instanceof Error ? e.message : String(e);
+  if (code === 'SQLITE_NOTADB') fail('not-sqlite', `${path}: not a Faultline session (not an SQLite database)`);
+  if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT')) fail('corrupt', `${path}: the database is damaged (${message})`);
+  if (code === 'SQLITE_CANTOPEN') fail('not-found', `${path}: cannot open the file (${message})`);
+  fail('corrupt', `${path}: cannot read the session (${message})`);
+}
+
+/**
+ * Opens and checks a session file read-only. The connection keeps better-sqlite3's defensive
+ * mode (never unsafeMode) and runs no SQL from the file.
+ */
+export function openSessionFile(path: string, level: CheckLevel = 'quick'): Database.Database {
+  checkHeader(path);
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('trusted_schema = OFF');
+    db.pragma('cell_size_check = ON');
+    db.pragma('mmap_size = 0');
+    db.pragma('query_only = ON');
+    checkSchema(db, path);
+    checkIntegrity(db, path, level);
+    checkSizes(db, path);
+    return db;
+  } catch (e) {
+    db?.close();
+    translate(e, path);
+  }
+}

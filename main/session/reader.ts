@@ -1,0 +1,474 @@
+// The query API over one opened session file: what a renderer asks for while scrubbing (spans
+// and event marks for a time range at a zoom, flows, next/previous event, console, bookmarks)
+// and what the CLI reports. Synchronous; main/session/session_client.ts runs it in a worker.
+// Every answer is bounded, whatever the range or the file.
+
+import type Database from 'better-sqlite3';
+import { inflateRawSync } from 'node:zlib';
+import { decodeEvent, EVENT_KIND_NAMES, RECORD_WORDS, type EventBatch, type MachineEvent } from '../../emulator/machine/events.ts';
+import { decodeChunk } from './event_chunk.ts';
+import { decodeRows } from './row_chunk.ts';
+import { CPU_MODE_NAMES, FLOW_COLUMNS, FLOW_KINDS, LOCK_STATE_NAMES, Meta, SPAN_COLUMNS, SUMMARY_COLUMNS, TrackKind } from './schema.ts';
+import { levelFor } from './summaries.ts';
+import type { Outcome } from './outcome.ts';
+import type { MachineSetup } from './inputs.ts';
+import type { RecordingStats } from './writer.ts';
+import { openSessionFile, SessionFileError, type CheckLevel } from './open_session.ts';
+
+export interface SessionInfo {
+  path: string;
+  formatVersion: number;
+  appVersion: string;
+  createdAt: string;
+  scenario: string;
+  config: MachineSetup;
+  cmdline: string;
+  /** 'complete', or 'cut-short' when the recording never finished (crash, kill). */
+  status: 'complete' | 'cut-short';
+  outcome: Outcome;
+  stats: RecordingStats | null;
+  events: number;
+  tFirst: number;
+  tLast: number;
+  cpus: number;
+  checkpoints: number;
+}
+
+export interface TrackInfo {
+  id: number;
+  kind: TrackKind;
+  cpu: number;
+  lockAddr: number;
+  name: string;
+}
+
+export interface SpanView {
+  t0: number;
+  t1: number;
+  state: number;
+  /** Name of the state: a CPU mode, a lock state, or the task's name. */
+  label: string;
+  /** Vector for handler modes, 1 for kernel threads; 0 otherwise. Not set on summaries. */
+  detail: number;
+  seq0: number;
+  seq1: number;
+}
+
+export interface SummaryView {
+  t0: number;
+  t1: number;
+  state: number;
+  label: string;
+  /** Bit s set when state s appears in the run. */
+  present: number;
+  count: number;
+}
+
+export type TrackSpans =
+  | { track: number; level: null; spans: SpanView[]; truncated: boolean }
+  | { track: number; level: number; summaries: SummaryView[]; truncated: boolean };
+
+export interface FlowView {
+  kind: (typeof FLOW_KINDS)[number];
+  vector: number;
+  cpu: number;
+  seqFrom: number;
+  tFrom: number;
+  seqTo: number;
+  tTo: number;
+}
+
+export interface EventQuery {
+  from?: number;
+  to?: number;
+  kinds?: string[];
+  cpus?: number[];
+  /** For kind 'trace': only these trace types. */
+  traceTypes?: number[];
+  limit?: number;
+}
+
+export type EventMarks =
+  | { exact: true; events: MachineEvent[] }
+  | { exact: false; buckets: { t0: number; t1: number; kinds: string[]; count: number }[] };
+
+export interface ConsoleLine {
+  seq: number;
+  t: number;
+  cpu: number;
+  channel: string;
+  text: string;
+}
+
+export interface Bookmark {
+  id: number;
+  t: number;
+  title: string;
+  note: string;
+  created: string;
+}
+
+export interface CheckpointInfo {
+  id: number;
+  t: number;
+  seq: number;
+  base: number | null;
+}
+
+/** Hard caps on one answer (a renderer asks again, zoomed in, for more). */
+export const MAX_ROWS = 20000;
+const MAX_EVENTS = 100000;
+/** Event marks come from decoded events up to this many chunks in range, from chunk masks beyond. */
+const MAX_EXACT_CHUNKS = 16;
+
+const KIND_CODES = new Map(Object.entries(EVENT_KIND_NAMES).map(([code, name]) => [name, Number(code)]));
+
+function bitOf(n: number): number {
+  return n < 31 ? 1 << n : 1 << 31;
+}
+
+export function kindCode(name: string): number {
+  const code = KIND_CODES.get(name);
+  if (code === undefined) throw new RangeError(`unknown event kind "${name}" (known: ${[...KIND_CODES.keys()].join(', ')})`);
+  return code;
+}
+
+interface ChunkRow {
+  first_seq: number;
+  count: number;
+  t_first: number;
+  t_last: number;
+  kinds: number;
+  cpus: number;
+  traces: number;
+}
+
+export class SessionReader {
+  private readonly taskNames = new Map<number, string>();
+  private readonly trackList: TrackInfo[];
+  private readonly chunkCache = new Map<number, EventBatch>();
+
+  constructor(private readonly db: Database.Database, readonly path: string) {
+    this.trackList = (db.prepare('SELECT id, kind, cpu, lock_addr AS lockAddr, name FROM tracks ORDER BY id').all() as TrackInfo[]);
+    for (const row of db.prepare('SELECT pid, name FROM tasks').all() as { pid: number; name: string }[]) this.taskNames.set(row.pid, row.name);
+  }
+
+  /** Opens and checks `path` (open_session.ts) and returns a reader over it. */
+  static open(path: string, level: CheckLevel = 'quick'): SessionReader {
+    return new SessionReader(openSessionFile(path, level), path);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private meta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  private metaJson<T>(key: string): T | null {
+    const text = this.meta(key);
+    if (text === null) return null;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new SessionFileError('corrupt', `${this.path}: the session's ${key} record is not valid`);
+    }
+  }
+
+  info(): SessionInfo {
+    const range = this.db.prepare('SELECT min(t_first) AS t0, max(t_last) AS t1, coalesce(sum(count), 0) AS n FROM event_chunks').get() as { t0: number | null; t1: number | null; n: number };
+    const complete = this.meta(Meta.Status) === 'complete';
+    const tLast = range.t1 ?? 0;
+    const outcome = complete ? this.metaJson<Outcome>(Meta.Outcome) : null;
+    const config = this.metaJson<MachineSetup>(Meta.Config) ?? { cpus: 0, memoryBytes: 0, cmdline: '', maxInstructions: 0 };
+    return {
+      path: this.path,
+      formatVersion: Number(this.meta(Meta.FormatVersion)),
+      appVersion: this.meta(Meta.AppVersion) ?? '',
+      createdAt: this.meta(Meta.CreatedAt) ?? '',
+      scenario: this.meta(Meta.Scenario) ?? '',
+      config,
+      cmdline: this.meta(Meta.Cmdline) ?? '',
+      status: complete ? 'complete' : 'cut-short',
+      outcome: outcome ?? { kind: 'cut-short', t: tLast },
+      stats: complete ? this.metaJson<RecordingStats>(Meta.Stats) : null,
+      events: range.n,
+      tFirst: range.t0 ?? 0,
+      tLast,
+      cpus: this.trackList.filter((t) => t.kind === TrackKind.CpuMode).length,
+      checkpoints: (this.db.prepare('SELECT count(*) AS n FROM checkpoints').get() as { n: number }).n,
+    };
+  }
+
+  tracks(): TrackInfo[] {
+    return this.trackList.map((t) => ({ ...t }));
+  }
+
+  private label(track: TrackInfo | undefined, state: number): string {
+    switch (track?.kind) {
+      case TrackKind.CpuMode: return CPU_MODE_NAMES[state] ?? `state ${state}`;
+      case TrackKind.Lock: return LOCK_STATE_NAMES[state] || `state ${state}`;
+      case TrackKind.CpuThread: return this.taskNames.get(state) ?? `pid ${state}`;
+      default: return `state ${state}`;
+    }
+  }
+
+  /**
+   * Spans of `tracks` (all when omitted) over [t0, t1) at `ticksPerPixel`: raw spans when zoomed
+   * in far enough, else the summary level that fits the resolution. At most MAX_ROWS per track.
+   */
+  spans(t0: number, t1: number, ticksPerPixel: number, tracks?: number[]): TrackSpans[] {
+    const ids = tracks ?? this.trackList.map((t) => t.id);
+    const level = levelFor(ticksPerPixel);
+    return ids.map((id) => {
+      const info = this.trackList.find((t) => t.id === id);
+      if (level === null) {
+        const rows = this.rowsInRange('span_chunks', 'track = ?', [id], t0, t1, SPAN_COLUMNS.length);
+        const spans = rows.slice(0, MAX_ROWS).map((r) => ({ t0: r[0]!, t1: r[1]!, state: r[2]!, label: this.label(info, r[2]!), detail: r[3]!, seq0: r[4]!, seq1: r[5]! }));
+        return { track: id, level: null, spans, truncated: rows.length > MAX_ROWS };
+      }
+      const rows = this.rowsInRange('summary_chunks', 'track = ? AND level = ?', [id, level], t0, t1, SUMMARY_COLUMNS.length);
+      const summaries = rows.slice(0, MAX_ROWS).map((r) => ({ t0: r[0]!, t1: r[1]!, state: r[2]!, label: this.label(info, r[2]!), present: r[3]!, count: r[4]! }));
+      return { track: id, level, summaries, truncated: rows.length > MAX_ROWS };
+    });
+  }
+
+  /**
+   * Rows of a per-track chunk table that overlap [t0, t1). Rows of one track never overlap and
+   * come in time order, so only the chunk starting at or before t0 and those starting inside the
+   * range can hold them.
+   */
+  private rowsInRange(table: 'span_chunks' | 'summary_chunks', where: string, params: number[], t0: number, t1: number, ncols: number): number[][] {
+    const start = this.db.prepare(`SELECT max(t_first) AS t FROM ${table} WHERE ${where} AND t_first <= ?`).get(...params, t0) as { t: number | null };
+    const chunks = this.db.prepare(`SELECT count, data FROM ${table} WHERE ${where} AND t_first >= ? AND t_first < ? ORDER BY t_first`)
+      .iterate(...params, start.t ?? -Infinity, t1) as IterableIterator<{ count: number; data: Buffer }>;
+    const out: number[][] = [];
+    for (const chunk of chunks) {
+      const cols = decodeRows(chunk.data, ncols);
+      const n = cols[0]!.length;
+      for (let i = 0; i < n; i++) {
+        if (cols[1]![i]! <= t0 || cols[0]![i]! >= t1) continue;
+        out.push(cols.map((c) => c[i]!));
+      }
+      if (out.length > MAX_ROWS) break;
+    }
+    return out;
+  }
+
+  /** Flows (fault -> return, syscall -> sysret, fault -> nested fault) overlapping [t0, t1). */
+  flows(t0: number, t1: number): FlowView[] {
+    const chunks = this.db.prepare('SELECT data FROM flow_chunks WHERE t_last >= ? AND t_first < ? ORDER BY id').iterate(t0, t1) as IterableIterator<{ data: Buffer }>;
+    const out: FlowView[] = [];
+    for (const chunk of chunks) {
+      const c = decodeRows(chunk.data, FLOW_COLUMNS.length);
+      for (let i = 0; i < c[0]!.length; i++) {
+        if (c[6]![i]! < t0 || c[4]![i]! >= t1) continue;
+        out.push({ kind: FLOW_KINDS[c[0]![i]!] ?? 'exception', vector: c[1]![i]!, cpu: c[2]![i]!, seqFrom: c[3]![i]!, tFrom: c[4]![i]!, seqTo: c[5]![i]!, tTo: c[6]![i]! });
+        if (out.length >= MAX_ROWS) return out;
+      }
+    }
+    return out;
+  }
+
+  private chunk(row: ChunkRow): EventBatch {
+    let batch = this.chunkCache.get(row.first_seq);
+    if (!batch) {
+      const blobs = this.db.prepare('SELECT data, texts FROM event_chunks WHERE first_seq = ?').get(row.first_seq) as { data: Buffer; texts: Buffer };
+      let texts: string[];
+      try {
+        const parsed: unknown = JSON.parse(inflateRawSync(blobs.texts, { maxOutputLength: 64 << 20 }).toString('utf8'));
+        if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string')) throw new Error('not a list of texts');
+        texts = parsed;
+      } catch {
+        throw new SessionFileError('corrupt', `${this.path}: the texts of event chunk ${row.first_seq} are damaged`);
+      }
+      batch = decodeChunk(blobs.data, row.first_seq, texts);
+      if (batch.count !== row.count) throw new SessionFileError('corrupt', `${this.path}: event chunk ${row.first_seq} holds ${batch.count} events, not ${row.count}`);
+      if (this.chunkCache.size >= 32) this.chunkCache.delete(this.chunkCache.keys().next().value!);
+      this.chunkCache.set(row.first_seq, batch);
+    }
+    return batch;
+  }
+
+  private filter(q: EventQuery): { kinds: number; cpus: number; traces: number; kindSet: Set<number> | null; cpuSet: Set<number> | null; traceSet: Set<number> | null } {
+    const kindSet = q.kinds?.length ? new Set(q.kinds.map(kindCode)) : null;
+    const cpuSet = q.cpus?.length ? new Set(q.cpus) : null;
+    const traceSet = q.traceTypes?.length ? new Set(q.traceTypes) : null;
+    const mask = (s: Set<number> | null) => (s ? [...s].reduce((m, v) => m | bitOf(v), 0) : -1);
+    return { kinds: mask(kindSet), cpus: mask(cpuSet), traces: mask(traceSet), kindSet, cpuSet, traceSet };
+  }
+
+  /** Events matching `q` in time order (at most q.limit, default and cap MAX_EVENTS). */
+  events(q: EventQuery = {}): MachineEvent[] {
+    const from = q.from ?? -Infinity;
+    const to = q.to ?? Infinity;
+    const limit = Math.min(q.limit ?? MAX_EVENTS, MAX_EVENTS);
+    const f = this.filter(q);
+    const rows = this.db.prepare('SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_last >= ? AND t_first < ? ORDER BY first_seq')
+      .iterate(from, to) as IterableIterator<ChunkRow>;
+    const out: MachineEvent[] = [];
+    for (const row of rows) {
+      if (!(row.kinds & f.kinds) || !(row.cpus & f.cpus)) continue;
+      const batch = this.chunk(row);
+      for (let i = 0; i < batch.count; i++) {
+        if (!this.matches(batch, i, f, from, to)) continue;
+        out.push(decodeEvent(batch, i));
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+
+  private matches(batch: EventBatch, i: number, f: ReturnType<SessionReader['filter']>, from: number, to: number): boolean {
+    const w = i * RECORD_WORDS;
+    const w0 = batch.words[w]!;
+    const t = new Float64Array(batch.words.buffer, batch.words.byteOffset + (w + 2) * 4, 1)[0]!;
+    if (t < from || t >= to) return false;
+    if (f.kindSet && !f.kindSet.has(w0 & 0xff)) return false;
+    if (f.cpuSet && !f.cpuSet.has((w0 >>> 8) & 0xff)) return false;
+    if (f.traceSet && (w0 & 0xff) === 13 && !f.traceSet.has(w0 >>> 16)) return false;
+    return true;
+  }
+
+  /** The event with sequence number `seq`, or null. */
+  eventAt(seq: number): MachineEvent | null {
+    const row = this.db.prepare('SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1').get(seq) as ChunkRow | undefined;
+    if (!row || seq >= row.first_seq + row.count) return null;
+    return decodeEvent(this.chunk(row), seq - row.first_seq);
+  }
+
+  /**
+   * The first matching event strictly after time t (direction 1) or the last strictly before it
+   * (direction -1): "jump to next fault", "previous lock event".
+   */
+  step(t: number, direction: 1 | -1, q: Omit<EventQuery, 'from' | 'to' | 'limit'> = {}): MachineEvent | null {
+    const f = this.filter(q);
+    const sql = direction === 1
+      ? 'SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_last > ? ORDER BY first_seq'
+      : 'SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_first < ? ORDER BY first_seq DESC';
+    for (const row of this.db.prepare(sql).iterate(t) as IterableIterator<ChunkRow>) {
+      if (!(row.kinds & f.kinds) || !(row.cpus & f.cpus) || (f.traceSet && !(row.traces & f.traces))) continue;
+      const batch = this.chunk(row);
+      if (direction === 1) {
+        for (let i = 0; i < batch.count; i++) if (this.matches(batch, i, f, Math.floor(t) + 1, Infinity)) return decodeEvent(batch, i);
+      } else {
+        for (let i = batch.count - 1; i >= 0; i--) if (this.matches(batch, i, f, -Infinity, t)) return decodeEvent(batch, i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What the event lanes draw over [t0, t1) at `ticksPerPixel`: the events themselves (first of
+   * each kind and CPU per pixel column) when few chunks are in range, else per pixel column the
+   * kinds present, from the chunk masks. Bounded by the pixel count either way.
+   */
+  eventMarks(t0: number, t1: number, ticksPerPixel: number, q: Omit<EventQuery, 'from' | 'to' | 'limit'> = {}): EventMarks {
+    const tpp = Math.max(1, ticksPerPixel);
+    const chunks = this.db.prepare('SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_last >= ? AND t_first < ? ORDER BY first_seq')
+      .all(t0, t1) as ChunkRow[];
+    const f = this.filter(q);
+    if (chunks.length <= MAX_EXACT_CHUNKS) {
+      const seen = new Set<string>();
+      const events: MachineEvent[] = [];
+      for (const row of chunks) {
+        const batch = this.chunk(row);
+        for (let i = 0; i < batch.count; i++) {
+          if (!this.matches(batch, i, f, t0, t1)) continue;
+          const w0 = batch.words[i * RECORD_WORDS]!;
+          const t = new Float64Array(batch.words.buffer, batch.words.byteOffset + (i * RECORD_WORDS + 2) * 4, 1)[0]!;
+          const key = `${Math.floor((t - t0) / tpp)}:${w0 & 0xffff}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          events.push(decodeEvent(batch, i));
+          if (events.length >= MAX_ROWS) return { exact: true, events };
+        }
+      }
+      return { exact: true, events };
+    }
+    const buckets = new Map<number, { t0: number; t1: number; kinds: number; count: number }>();
+    for (const row of chunks) {
+      if (!(row.kinds & f.kinds) || !(row.cpus & f.cpus)) continue;
+      const b = Math.floor((Math.max(row.t_first, t0) - t0) / tpp);
+      const e = buckets.get(b);
+      if (e) { e.kinds |= row.kinds & f.kinds; e.count += row.count; e.t1 = Math.max(e.t1, row.t_last); }
+      else buckets.set(b, { t0: row.t_first, t1: row.t_last, kinds: row.kinds & f.kinds, count: row.count });
+    }
+    const names = (mask: number) => Object.entries(EVENT_KIND_NAMES).filter(([code]) => mask & bitOf(Number(code))).map(([, n]) => n);
+    return { exact: false, buckets: [...buckets.values()].map((b) => ({ t0: b.t0, t1: b.t1, kinds: names(b.kinds), count: b.count })) };
+  }
+
+  /** Console output up to time t (lines begun at or before t), at most the last `maxBytes`. */
+  consoleUpTo(t: number, maxBytes = 1 << 20): ConsoleLine[] {
+    const rows = this.db.prepare('SELECT seq, t, cpu, channel, text FROM console WHERE t <= ? ORDER BY t DESC, seq DESC').iterate(t) as IterableIterator<ConsoleLine>;
+    const out: ConsoleLine[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      bytes += row.text.length;
+      if (bytes > maxBytes && out.length > 0) break;
+      out.push(row);
+    }
+    return out.reverse();
+  }
+
+  consoleText(t = Infinity): string {
+    return this.consoleUpTo(t).map((l) => l.text).join('');
+  }
+
+  bookmarks(): Bookmark[] {
+    return this.db.prepare('SELECT id, t, title, note, created FROM bookmarks ORDER BY t LIMIT ?').all(MAX_ROWS) as Bookmark[];
+  }
+
+  tasks(): { pid: number; name: string; parent: number; kernelThread: boolean; tCreate: number; tExit: number | null; exitStatus: number | null }[] {
+    const rows = this.db.prepare('SELECT pid, name, parent, kernel_thread, t_create, t_exit, exit_status FROM tasks ORDER BY pid LIMIT ?').all(MAX_ROWS) as
+      { pid: number; name: string; parent: number; kernel_thread: number; t_create: number; t_exit: number | null; exit_status: number | null }[];
+    return rows.map((r) => ({ pid: r.pid, name: r.name, parent: r.parent, kernelThread: r.kernel_thread === 1, tCreate: r.t_create, tExit: r.t_exit, exitStatus: r.exit_status }));
+  }
+
+  locks(): { addr: number; name: string; cls: number }[] {
+    return this.db.prepare('SELECT addr, name, class AS cls FROM locks ORDER BY addr LIMIT ?').all(MAX_ROWS) as { addr: number; name: string; cls: number }[];
+  }
+
+  /** The symbol containing `addr` as "name+0xoff", or null. */
+  symbolize(addr: bigint): string | null {
+    const key = BigInt.asIntN(64, addr);
+    const row = this.db.prepare('SELECT addr, size, name FROM symbols WHERE addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(key) as { addr: bigint; size: bigint; name: string } | undefined;
+    if (!row) return null;
+    const off = key - row.addr;
+    if (row.size > 0n && off >= row.size) return null;
+    return off === 0n ? row.name : `${row.name}+0x${off.toString(16)}`;
+  }
+
+  /** The source line of `addr`, from the line table, or null. */
+  lineOf(addr: bigint): { file: string; line: number } | null {
+    const row = this.db.prepare('SELECT file, line FROM lines WHERE addr <= ? ORDER BY addr DESC LIMIT 1').get(BigInt.asIntN(64, addr)) as { file: string; line: number } | undefined;
+    return row ?? null;
+  }
+
+  source(path: string): string | null {
+    const row = this.db.prepare('SELECT text FROM sources WHERE path = ?').get(path) as { text: string } | undefined;
+    return row?.text ?? null;
+  }
+
+  sourcePaths(): string[] {
+    return (this.db.prepare('SELECT path FROM sources ORDER BY path').all() as { path: string }[]).map((r) => r.path);
+  }
+
+  /** The run's inputs (kernel, initrd), byte for byte, to replay it. */
+  input(name: 'kernel' | 'initrd'): Uint8Array | null {
+    const row = this.db.prepare('SELECT data FROM inputs WHERE name = ?').get(name) as { data: Buffer } | undefined;
+    return row ? new Uint8Array(row.data) : null;
+  }
+
+  checkpoints(): CheckpointInfo[] {
+    return this.db.prepare('SELECT id, t, seq, base FROM checkpoints ORDER BY t').all() as CheckpointInfo[];
+  }
+
+  /** The raw (deflated, serialized) state of a checkpoint; time_travel.ts decodes it. */
+  checkpointBlob(id: number): Buffer | null {
+    const row = this.db.prepare('SELECT state FROM checkpoints WHERE id = ?').get(id) as { state: Buffer } | undefined;
+    return row?.state ?? null;
+  }
+}

@@ -1,0 +1,188 @@
+// Records a run into a new session file. Each batch is one transaction holding its event chunk
+// and everything derived from it, so a crash leaves a file with every committed batch whole.
+// The file says "recording" until finish() writes the outcome: a file still saying so when it is
+// opened was cut short.
+
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { serialize } from 'node:v8';
+import { deflateRawSync } from 'node:zlib';
+import { RECORD_WORDS, type EventBatch } from '../../emulator/machine/events.ts';
+import { APPLICATION_ID, FORMAT_VERSION, Meta, SCHEMA } from './schema.ts';
+import { encodeRows } from './row_chunk.ts';
+import { encodeChunk } from './event_chunk.ts';
+import { Deriver, type DerivedRows, type RunFacts } from './derive.ts';
+import { outcomeOf, type Outcome, type StopReason } from './outcome.ts';
+import type { SessionInputs } from './inputs.ts';
+import { APP_VERSION } from './app_version.ts';
+
+export interface RecordingStats extends RunFacts {
+  instructions: number;
+  wallMs: number;
+}
+
+/**
+ * Commit policy: a transaction per ~64K events or 200 ms, whichever comes first. A crash loses at
+ * most the uncommitted tail, and derived rows come in chunks big enough to compress well.
+ */
+const COMMIT_EVENTS = 65536;
+const COMMIT_MS = 200;
+
+function bit(n: number): number {
+  return n < 31 ? 1 << n : 1 << 31;
+}
+
+export class SessionWriter {
+  private readonly db: Database.Database;
+  private readonly deriver = new Deriver();
+  private readonly started = performance.now();
+  private readonly insertChunk: Database.Statement;
+  private readonly storeRows: (rows: DerivedRows) => void;
+  private readonly insertCheckpoint: Database.Statement;
+  private readonly commitTx: (batches: EventBatch[]) => void;
+  private pending: EventBatch[] = [];
+  private pendingEvents = 0;
+  private lastCommit = performance.now();
+  private finished = false;
+
+  /** Creates (or replaces) the file at `path` and stores the run's inputs. */
+  constructor(readonly path: string, inputs: SessionInputs) {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
+    const db = new Database(path);
+    this.db = db;
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${FORMAT_VERSION}`);
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a commit survives a crash of the process; only a power cut can lose the last ones.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -32000');
+    db.transaction(() => {
+      for (const { sql } of SCHEMA) db.exec(sql);
+      const meta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      meta.run(Meta.FormatVersion, String(FORMAT_VERSION));
+      meta.run(Meta.AppVersion, APP_VERSION);
+      meta.run(Meta.CreatedAt, new Date().toISOString());
+      meta.run(Meta.Scenario, inputs.scenario);
+      meta.run(Meta.Config, JSON.stringify(inputs.config));
+      meta.run(Meta.Cmdline, inputs.config.cmdline);
+      meta.run(Meta.Status, 'recording');
+      const blob = db.prepare('INSERT INTO inputs (name, data) VALUES (?, ?)');
+      blob.run('kernel', Buffer.from(inputs.kernel));
+      blob.run('initrd', Buffer.from(inputs.initrd));
+      const source = db.prepare('INSERT INTO sources (path, text) VALUES (?, ?)');
+      for (const s of inputs.sources) source.run(s.path, s.text);
+      const symbol = db.prepare('INSERT OR IGNORE INTO symbols (addr, size, name) VALUES (?, ?, ?)');
+      for (const s of inputs.symbols) symbol.run(BigInt.asIntN(64, s.addr), s.size, s.name);
+      const line = db.prepare('INSERT OR REPLACE INTO lines (addr, file, line) VALUES (?, ?, ?)');
+      for (const l of inputs.lines) line.run(BigInt.asIntN(64, l.addr), l.file, l.line);
+    })();
+
+    this.insertChunk = db.prepare('INSERT INTO event_chunks (first_seq, count, t_first, t_last, kinds, cpus, traces, data, texts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertCheckpoint = db.prepare('INSERT INTO checkpoints (t, seq, base, state) VALUES (?, ?, ?, ?)');
+    const track = db.prepare('INSERT INTO tracks (id, kind, cpu, lock_addr, name) VALUES (?, ?, ?, ?, ?)');
+    const spans = db.prepare('INSERT INTO span_chunks (track, t_first, t_last, count, data) VALUES (?, ?, ?, ?, ?)');
+    const summaries = db.prepare('INSERT INTO summary_chunks (track, level, t_first, t_last, count, data) VALUES (?, ?, ?, ?, ?, ?)');
+    const flows = db.prepare('INSERT INTO flow_chunks (t_first, t_last, count, data) VALUES (?, ?, ?, ?)');
+    const task = db.prepare('INSERT OR REPLACE INTO tasks (pid, name, parent, kernel_thread, t_create, t_exit, exit_status) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const lock = db.prepare('INSERT OR REPLACE INTO locks (addr, name, class) VALUES (?, ?, ?)');
+    const line = db.prepare('INSERT INTO console (seq, t, cpu, channel, text) VALUES (?, ?, ?, ?, ?)');
+    this.storeRows = (rows) => {
+      for (const r of rows.tracks) track.run(r.id, r.kind, r.cpu, r.lockAddr, r.name);
+      for (const [id, buf] of rows.spans) spans.run(id, buf.t0, buf.t1, buf.length, encodeRows(buf.columns));
+      for (const { track: id, level, rows: buf } of rows.summaries.values()) {
+        summaries.run(id, level, buf.t0, buf.t1, buf.length, encodeRows(buf.columns));
+      }
+      const f = rows.flows;
+      if (f.length > 0) flows.run(f.t0, f.t1, f.length, encodeRows(f.columns));
+      for (const r of rows.tasks) task.run(r.pid, r.name, r.parent, r.kernelThread ? 1 : 0, r.tCreate, r.tExit, r.exitStatus);
+      for (const r of rows.locks) lock.run(r.addr, r.name, r.cls);
+      for (const r of rows.console) line.run(r.seq, r.t, r.cpu, r.channel, r.text);
+    };
+    this.commitTx = db.transaction((batches: EventBatch[]) => {
+      for (const batch of batches) {
+        this.insertChunkOf(batch);
+        this.deriver.consume(batch);
+      }
+      this.storeRows(this.deriver.drain());
+    });
+  }
+
+  private insertChunkOf(batch: EventBatch): void {
+    const { words, count } = batch;
+    const times = new Float64Array(words.buffer, words.byteOffset, (count * RECORD_WORDS) >> 1);
+    let kinds = 0, cpus = 0, traces = 0, tFirst = Infinity, tLast = -Infinity;
+    for (let i = 0; i < count; i++) {
+      const w0 = words[i * RECORD_WORDS]!;
+      const kind = w0 & 0xff;
+      kinds |= bit(kind);
+      cpus |= bit((w0 >>> 8) & 0xff);
+      if (kind === 13) traces |= bit(w0 >>> 16);
+      const t = times[i * (RECORD_WORDS >> 1) + 1]!;
+      if (t < tFirst) tFirst = t;
+      if (t > tLast) tLast = t;
+    }
+    this.insertChunk.run(batch.firstSeq, count, tFirst, tLast, kinds, cpus, traces, encodeChunk(words, count), deflateRawSync(JSON.stringify(batch.texts), { level: 1 }));
+  }
+
+  /**
+   * Queues one batch of the machine's events; batches are committed together, with what follows
+   * from them, once COMMIT_EVENTS are queued or COMMIT_MS have passed. The batch's buffer must
+   * not change afterwards (the machine hands over a fresh one for every batch).
+   */
+  append(batch: EventBatch): void {
+    if (this.finished) throw new Error('session already finished');
+    if (batch.count === 0) return;
+    this.pending.push(batch);
+    this.pendingEvents += batch.count;
+    if (this.pendingEvents >= COMMIT_EVENTS || performance.now() - this.lastCommit >= COMMIT_MS) this.commit();
+  }
+
+  /** Commits every queued batch now. */
+  commit(): void {
+    if (this.pending.length > 0) this.commitTx(this.pending);
+    this.pending = [];
+    this.pendingEvents = 0;
+    this.lastCommit = performance.now();
+  }
+
+  /**
+   * Stores a machine snapshot (structured-cloneable) taken at time t, after the first `seq` events.
+   * `base` is the checkpoint id a dirty-page delta applies to, or null for a full snapshot.
+   */
+  checkpoint(t: number, seq: number, snapshot: unknown, base: number | null): number {
+    const state = deflateRawSync(serialize(snapshot), { level: 1 });
+    return Number(this.insertCheckpoint.run(t, seq, base, state).lastInsertRowid);
+  }
+
+  get facts(): RunFacts {
+    return this.deriver.facts;
+  }
+
+  /** Closes the spans, writes the outcome and stats, and leaves a single self-contained file. */
+  finish(stop: StopReason, instructions: number): { outcome: Outcome; stats: RecordingStats } {
+    if (this.finished) throw new Error('session already finished');
+    this.finished = true;
+    this.commit();
+    const db = this.db;
+    const outcome = outcomeOf(stop, this.deriver.facts);
+    const stats: RecordingStats = { ...this.deriver.facts, instructions, wallMs: performance.now() - this.started };
+    db.transaction(() => {
+      this.storeRows(this.deriver.finish());
+      const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+      meta.run(Meta.Outcome, JSON.stringify(outcome));
+      meta.run(Meta.Stats, JSON.stringify(stats));
+      meta.run(Meta.Status, 'complete');
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    return { outcome, stats };
+  }
+
+  /** Commits and closes without finishing (the file stays marked as recording: it reads as cut short). */
+  abandon(): void {
+    if (!this.db.open) return;
+    this.commit();
+    this.db.close();
+  }
+}
