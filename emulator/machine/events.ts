@@ -167,7 +167,7 @@ export type MachineEvent = EventHeader &
     | { kind: 'priv-switch'; fromCpl: number; toCpl: number; cause: (typeof SWITCH_CAUSE_NAMES)[number];
         vector: number; ripBefore: bigint; rspBefore: bigint; ripAfter: bigint; rspAfter: bigint }
     | { kind: 'exception'; vector: number; mnemonic: string; errorCode: number | null; cr2: bigint;
-        rip: bigint; rsp: bigint; cpl: number; depth: number; promoted: boolean; duringDelivery: boolean;
+        rip: bigint; rsp: bigint; cpl: number; depth: number; promoted: boolean; duringDelivery: boolean; delivered: boolean;
         previousVector: number | null; stack: string; handlerRsp: bigint }
     | { kind: 'interrupt'; vector: number; source: (typeof INTERRUPT_SOURCE_NAMES)[number]; cpl: number;
         rip: bigint; rsp: bigint; handlerRsp: bigint; stack: string }
@@ -217,6 +217,7 @@ export function decodeEvent(batch: EventBatch, i: number): MachineEvent {
       return { ...head, kind: 'exception', vector, mnemonic: EXCEPTION_MNEMONICS[vector] ?? `#${vector}`,
         errorCode: flags & 0x100 ? lo(0) : null, cr2: a(1), rip: a(2), rsp: a(3), handlerRsp: a(4),
         promoted: (flags & 0x200) !== 0, duringDelivery: (flags & 0x400) !== 0, cpl: (flags >> 11) & 3,
+        delivered: (flags & 0x2000) !== 0,
         depth: info & 0xff, stack: stackName((info >>> 8) & 0xff), previousVector: prev === 0xff ? null : prev };
     }
     case EventKind.Interrupt:

@@ -1,0 +1,412 @@
+// The machine: N vCPUs sharing physical memory, devices and one virtual clock, interleaved
+// deterministically (GUEST-INTERFACE.md, "Time"). Each CPU in turn runs a quantum of
+// instructions; the clock advances by one per retired instruction (and per exception delivery);
+// when every started CPU is halted it jumps to the next timer deadline. Interrupts are taken
+// only at instruction boundaries the machine chooses the same way on every run, so the same
+// image and command line always give the same execution and the same events.
+
+import { CodeCache } from '../x86/code_cache.ts';
+import { StopReason } from '../x86/interpreter.ts';
+import { EventKind, EventLog, SwitchCause, type EventObserver, InterruptSource } from './events.ts';
+import { deliverInterrupt, raiseException, Source, type Delivered, type ExceptionRecord } from './exceptions.ts';
+import { IoPortBus } from './io_ports.ts';
+import { PAGE, PhysMem } from './phys_mem.ts';
+import { SystemOps, type SystemContext } from './system_ops.ts';
+import { RunState, VCpu } from './vcpu.ts';
+import type { Cpu } from '../x86/cpu.ts';
+
+export interface MachineConfig {
+  /** Number of vCPUs, 1-8. */
+  cpus: number;
+  /** RAM in MiB (default 64). */
+  memoryMiB?: number;
+  /** Instructions per CPU turn (default 1000). */
+  quantum?: number;
+  /** What a triple fault does after it is recorded: reset the machine (as a PC does) or stop. */
+  onTripleFault?: 'reset' | 'stop';
+}
+
+export type StopCause = 'budget' | 'power-off' | 'all-halted' | 'shutdown' | 'condition' | 'reset';
+
+export interface RunResult {
+  cause: StopCause;
+  /** Instructions retired during this run. */
+  instructions: number;
+  /** The clock when it stopped. */
+  time: number;
+}
+
+/** A device attached to the machine through ports, with snapshot support. */
+export interface MachineDevice {
+  save(): unknown;
+  load(state: unknown): void;
+}
+
+function num64(v: number): [number, number] {
+  return [v | 0, Math.floor(v / 4294967296) | 0];
+}
+
+export class Machine implements SystemContext {
+  readonly mem: PhysMem;
+  readonly code = new CodeCache();
+  readonly vcpus: VCpu[];
+  readonly io = new IoPortBus();
+  readonly cpuCount: number;
+  readonly quantum: number;
+  readonly onTripleFaultAction: 'reset' | 'stop';
+
+  /** The virtual clock, in ticks. */
+  clock = 0;
+  /** Whose turn it is and how much of it is left. */
+  turn = 0;
+  turnLeft = 0;
+  poweredOff = false;
+  /** Set by devices and delivery to end the current run (reset, power-off, shutdown). */
+  private stopCause: StopCause | null = null;
+  private log: EventLog | null = null;
+  private readonly sys: SystemOps;
+
+  /** Hooks for the parts wired in from outside (APIC, boot loader, reset). */
+  apicRead: (v: VCpu, msr: number) => bigint | null = () => null;
+  apicWrite: (v: VCpu, msr: number, value: bigint) => boolean = () => false;
+  /** Interrupt controller view per CPU: highest deliverable vector (-1 none) and acknowledge. */
+  pendingVector: (v: VCpu) => number = () => -1;
+  ackVector: (v: VCpu, vector: number) => void = () => {};
+  /** The next tick at which a CPU's timer fires (Infinity when none), and the tick update. */
+  timerDeadline: (v: VCpu) => number = () => Infinity;
+  timerTick: (v: VCpu, now: number) => void = () => {};
+  /** Called on a reset (triple fault or the reset port) to reload the image. */
+  onReset: () => void = () => {};
+
+  constructor(config: MachineConfig) {
+    const n = config.cpus;
+    if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`cpus must be 1-8, got ${n}`);
+    const mib = config.memoryMiB ?? 64;
+    if (!Number.isInteger(mib) || mib < 4 || mib > 1024) throw new Error(`memoryMiB must be 4-1024, got ${mib}`);
+    this.cpuCount = n;
+    this.quantum = config.quantum ?? 1000;
+    this.onTripleFaultAction = config.onTripleFault ?? 'reset';
+    this.mem = new PhysMem(mib * 1024 * 1024);
+    this.sys = new SystemOps(this);
+    this.vcpus = [];
+    for (let i = 0; i < n; i++) this.vcpus.push(new VCpu(i, this.mem, this.code, this.sys));
+    // A page that starts holding decoded code loses its fast-path write translations everywhere.
+    this.code.onNewCodePage = (page) => { for (const v of this.vcpus) v.mmu.dropWrites(page); };
+    this.turnLeft = this.quantum;
+  }
+
+  /** Starts recording events into batches handed to `observer`. */
+  attach(observer: EventObserver): void {
+    this.log = new EventLog(observer);
+  }
+
+  /** Hands any partly filled event batch to the observer. */
+  flushEvents(): void {
+    this.log?.flush();
+  }
+
+  get events(): EventLog | null {
+    return this.log;
+  }
+
+  now(): number {
+    return this.clock;
+  }
+
+  vcpu(cpu: Cpu): VCpu {
+    return this.vcpus[cpu.id]!;
+  }
+
+  /** Requests the current run to end (devices call this for power-off and reset). */
+  requestStop(cause: StopCause): void {
+    this.stopCause = cause;
+    for (const v of this.vcpus) v.cpu.attention = true;
+  }
+
+  // ---- run control ----
+
+  /**
+   * Runs until `maxInstructions` more instructions have retired, the machine powers off or
+   * shuts down, every CPU halts for good, or `until()` (checked between turns and after events)
+   * says stop. The budget is a hard limit: a guest that never stops cannot hang the host.
+   */
+  run(maxInstructions: number, until?: () => boolean): RunResult {
+    let retiredTotal = 0;
+    this.stopCause = null;
+    while (this.stopCause === null) {
+      if (this.poweredOff) { this.stopCause = 'power-off'; break; }
+      const left = maxInstructions - retiredTotal;
+      if (left <= 0) { this.stopCause = 'budget'; break; }
+      if (until && until()) { this.stopCause = 'condition'; break; }
+      const v = this.vcpus[this.turn]!;
+      if (v.state !== RunState.Running && !this.wakeIfPending(v)) {
+        if (!this.anyRunnable()) {
+          if (!this.skipIdleTime()) { this.stopCause = 'all-halted'; break; }
+          continue;
+        }
+        this.nextTurn();
+        continue;
+      }
+      this.timerTick(v, this.clock);
+      this.takeInterrupt(v);
+      if (v.state !== RunState.Running) continue;
+      // Run to the end of the turn, the budget, or this CPU's next timer deadline.
+      let slice = Math.min(this.turnLeft, left);
+      const deadline = this.timerDeadline(v);
+      if (deadline > this.clock && deadline - this.clock < slice) slice = deadline - this.clock;
+      if (v.shadow) slice = 1; // the instruction after STI runs before any interrupt
+      const wasShadow = v.shadow;
+      const reason = v.interp.run(slice);
+      const n = v.interp.retired;
+      this.clock += n;
+      retiredTotal += n;
+      this.turnLeft -= n;
+      if (wasShadow && n > 0) v.shadow = false;
+      if (reason === StopReason.Fault) {
+        const cpu = v.cpu;
+        raiseException(this, v, cpu.pendingVector, cpu.pendingError, Source.Exception, cpu.rip);
+        this.clock += 1; // delivery takes a tick: a fault loop can never stall the clock
+        retiredTotal += 1;
+        this.turnLeft -= 1;
+      }
+      v.cpu.attention = false;
+      if (this.turnLeft <= 0) this.nextTurn();
+    }
+    this.log?.flush();
+    return { cause: this.stopCause, instructions: retiredTotal, time: this.clock };
+  }
+
+  private nextTurn(): void {
+    this.turn = (this.turn + 1) % this.cpuCount;
+    this.turnLeft = this.quantum;
+  }
+
+  private anyRunnable(): boolean {
+    for (const v of this.vcpus) if (v.state === RunState.Running) return true;
+    return false;
+  }
+
+  /** A halted CPU resumes when an interrupt it can take (or an NMI) is pending. */
+  private wakeIfPending(v: VCpu): boolean {
+    if (v.state !== RunState.Halted) return false;
+    this.timerTick(v, this.clock);
+    const ifSet = (v.cpu.flags.bits & 0x200) !== 0;
+    if (v.nmiPending || (ifSet && this.pendingVector(v) >= 0)) {
+      v.state = RunState.Running;
+      this.emit(EventKind.Wake, v, v.nmiPending ? 2 : Math.max(0, this.pendingVector(v)));
+      return true;
+    }
+    return false;
+  }
+
+  /** Every started CPU is halted: jump the clock to the earliest timer deadline, if any. */
+  private skipIdleTime(): boolean {
+    let next = Infinity;
+    for (const v of this.vcpus) {
+      if (v.state === RunState.Halted && (v.cpu.flags.bits & 0x200) !== 0) next = Math.min(next, this.timerDeadline(v));
+    }
+    if (next === Infinity) return false;
+    this.clock = Math.max(this.clock, next);
+    for (const v of this.vcpus) this.wakeIfPending(v);
+    return true;
+  }
+
+  /** Delivers a pending NMI, or the highest pending interrupt when IF=1 and no shadow. */
+  private takeInterrupt(v: VCpu): void {
+    const cpu = v.cpu;
+    if (v.nmiPending && !v.nmiBlocked) {
+      v.nmiPending = false;
+      v.nmiBlocked = true;
+      this.deliverExternal(v, 2, Source.External);
+      return;
+    }
+    if (v.shadow || (cpu.flags.bits & 0x200) === 0) return;
+    const vec = this.pendingVector(v);
+    if (vec < 0) return;
+    this.ackVector(v, vec);
+    this.deliverExternal(v, vec, Source.External);
+  }
+
+  private deliverExternal(v: VCpu, vector: number, source: Source): void {
+    deliverInterrupt(this, v, vector, source);
+    this.clock += 1;
+  }
+
+  /** Sends an NMI to a CPU (panic stopping the others, watchdogs). */
+  raiseNmi(target: number): void {
+    const v = this.vcpus[target];
+    if (!v || v.state === RunState.WaitStartup || v.state === RunState.Shutdown) return;
+    v.nmiPending = true;
+    if (v.state === RunState.Halted) v.state = RunState.Running;
+    v.cpu.attention = true;
+  }
+
+  // ---- events (the DeliveryHost and SystemContext callbacks) ----
+
+  private emit(kind: EventKind, v: VCpu, flags: number): number {
+    return this.log!.begin(kind, v.id, flags, v.pid, this.clock);
+  }
+
+  private put(w: number, n: number, value: number): void {
+    const words = this.log!.words;
+    const [lo, hi] = num64(value);
+    words[w + 4 + 2 * n] = lo;
+    words[w + 5 + 2 * n] = hi;
+  }
+
+  private privSwitch(v: VCpu, from: number, to: number, cause: SwitchCause, vector: number,
+    ripBefore: number, rspBefore: number): void {
+    if (!this.log) return;
+    const w = this.emit(EventKind.PrivSwitch, v, from | (to << 2) | (cause << 4) | (vector << 8));
+    this.put(w, 0, ripBefore); this.put(w, 1, rspBefore);
+    this.put(w, 2, v.cpu.nextRip); this.put(w, 3, v.cpu.regNum(4));
+  }
+
+  onException(v: VCpu, r: ExceptionRecord): void {
+    if (!this.log) return;
+    const flags = r.vector | (r.errorCode >= 0 ? 0x100 : 0) | (r.promoted ? 0x200 : 0) | (r.duringDelivery ? 0x400 : 0)
+      | (r.cpl << 11) | (r.delivered ? 0x2000 : 0);
+    const w = this.emit(EventKind.Exception, v, flags);
+    this.put(w, 0, Math.max(r.errorCode, 0)); this.put(w, 1, r.cr2); this.put(w, 2, r.rip);
+    this.put(w, 3, r.rsp); this.put(w, 4, r.handlerRsp);
+    this.log.words[w + 4 + 10] = r.depth | (r.stack << 8) | ((r.previousVector < 0 ? 0xff : r.previousVector) << 16);
+    if (r.delivered && v.cpu.cpl !== r.cpl) {
+      this.privSwitch(v, r.cpl, v.cpu.cpl, SwitchCause.Exception, r.vector, r.rip, r.rsp);
+    }
+  }
+
+  onInterrupt(v: VCpu, vector: number, source: Source, from: { rip: number; rsp: number; cpl: number }, d: Delivered): void {
+    if (!this.log) return;
+    const src = vector === 2 && source === Source.External ? InterruptSource.Nmi
+      : source === Source.Software ? InterruptSource.Software : this.interruptSource(vector);
+    const w = this.emit(EventKind.Interrupt, v, vector | (src << 8) | (from.cpl << 12));
+    this.put(w, 0, from.rip); this.put(w, 1, from.rsp); this.put(w, 2, d.rsp);
+    this.log.words[w + 4 + 6] = d.stack;
+    if (from.cpl !== v.cpu.cpl) this.privSwitch(v, from.cpl, v.cpu.cpl, SwitchCause.Interrupt, vector, from.rip, from.rsp);
+  }
+
+  /** Which kind of source a fixed vector came from; the APIC wiring refines this. */
+  interruptSource: (vector: number) => InterruptSource = () => InterruptSource.External;
+
+  onSoftwareInterrupt(v: VCpu, vector: number, from: { rip: number; rsp: number; cpl: number }, stack: number, rsp: number): void {
+    this.onInterrupt(v, vector, Source.Software, from, { stack, rsp });
+  }
+
+  onTripleFault(v: VCpu, first: number, second: number): void {
+    if (this.log) {
+      const w = this.emit(EventKind.TripleFault, v, v.cpu.cpl);
+      this.put(w, 0, first); this.put(w, 1, second); this.put(w, 2, v.cpu.rip);
+    }
+    v.state = RunState.Shutdown;
+    v.cpu.attention = true;
+    if (this.onTripleFaultAction === 'reset') this.reset(0);
+    else this.requestStop('shutdown');
+  }
+
+  onSyscall(v: VCpu, from: { rip: number; rsp: number }): void {
+    this.privSwitch(v, 3, 0, SwitchCause.Syscall, 0, from.rip, from.rsp);
+  }
+
+  onSysret(v: VCpu, from: { rip: number; rsp: number }): void {
+    this.privSwitch(v, 0, 3, SwitchCause.Sysret, 0, from.rip, from.rsp);
+  }
+
+  onIret(v: VCpu, fromCpl: number, fromRip: number): void {
+    if (!this.log) return;
+    const w = this.emit(EventKind.Iret, v, fromCpl | (v.cpu.cpl << 2));
+    this.put(w, 0, fromRip); this.put(w, 1, v.cpu.nextRip); this.put(w, 2, v.cpu.regNum(4));
+    if (fromCpl !== v.cpu.cpl) this.privSwitch(v, fromCpl, v.cpu.cpl, SwitchCause.Iret, 0, fromRip, 0);
+  }
+
+  onHalt(v: VCpu): void {
+    v.state = RunState.Halted;
+    if (this.log) { const w = this.emit(EventKind.Halt, v, 0); this.put(w, 0, v.cpu.rip); }
+  }
+
+  portIn(_v: VCpu, port: number, size: number): number {
+    return this.io.in(port, size);
+  }
+
+  /** The CPU doing port I/O right now (devices stamp their events with it). */
+  ioCpu: VCpu | null = null;
+
+  portOut(v: VCpu, port: number, size: number, value: number): void {
+    this.ioCpu = v;
+    this.io.out(port, size, value);
+    this.ioCpu = null;
+  }
+
+  /** Records console text from a device. */
+  consoleText(text: string, channel: number): void {
+    if (!this.log) return;
+    const v = this.ioCpu ?? this.vcpus[0]!;
+    const w = this.emit(EventKind.Console, v, channel);
+    this.log.words[w + 4] = this.log.text(text);
+  }
+
+  /** Records a trace record posted by the kernel; SWITCH records update the CPU's current task. */
+  traceRecord(type: number, args: Uint32Array, text: string): void {
+    const v = this.ioCpu ?? this.vcpus[0]!;
+    if (type === 3) v.pid = args[2]!; // SWITCH: a1 = next pid
+    if (!this.log) return;
+    const w = this.emit(EventKind.Trace, v, type);
+    const words = this.log.words;
+    for (let k = 0; k < 12; k++) words[w + 4 + k] = args[k]!;
+    words[w + 4 + 12] = text.length > 0 ? this.log.text(text) : 0xffffffff;
+  }
+
+  recordIpi(from: VCpu, mode: number, target: number, vector: number, shorthand: number): void {
+    if (!this.log) return;
+    const w = this.emit(EventKind.Ipi, from, mode);
+    this.put(w, 0, target); this.put(w, 1, vector); this.put(w, 2, shorthand);
+  }
+
+  recordEoi(v: VCpu, vector: number): void {
+    if (this.log) this.emit(EventKind.Eoi, v, vector);
+  }
+
+  /** Starts a waiting CPU at a given state (the start-up IPI path). */
+  startCpu(v: VCpu, rip: number, rsp: number): void {
+    v.state = RunState.Running;
+    if (this.log) { const w = this.emit(EventKind.CpuStart, v, 0); this.put(w, 0, rip); this.put(w, 1, rsp); }
+  }
+
+  powerOff(): void {
+    this.poweredOff = true;
+    if (this.log) this.emit(EventKind.PowerOff, this.ioCpu ?? this.vcpus[0]!, 0);
+    this.requestStop('power-off');
+  }
+
+  /** Resets the machine as a PC does after a triple fault or a write to the reset port. */
+  reset(cause: 0 | 1): void {
+    if (this.log) this.emit(EventKind.Reset, this.ioCpu ?? this.vcpus[0]!, cause);
+    this.code.clear();
+    for (const v of this.vcpus) {
+      v.state = RunState.WaitStartup;
+      v.shadow = false; v.nmiPending = false; v.nmiBlocked = false; v.pid = -1;
+      v.cpu.attention = true;
+    }
+    this.turn = 0;
+    this.turnLeft = this.quantum;
+    this.onReset();
+  }
+
+  // ---- snapshots ----
+
+  /** Clears the dirty bits and write translations: the next snapshot's delta starts here. */
+  private resetDirty(): void {
+    this.mem.dirty.fill(0);
+    for (const v of this.vcpus) v.mmu.dropAllWrites();
+  }
+
+  /** Pages written since the previous snapshot (all of them for the first), copied. */
+  takeDirtyPages(): [number, Uint8Array][] {
+    const out: [number, Uint8Array][] = [];
+    const d = this.mem.dirty;
+    for (let p = 0; p < d.length; p++) {
+      if (d[p]) out.push([p, this.mem.bytes.slice(p * PAGE, (p + 1) * PAGE)]);
+    }
+    this.resetDirty();
+    return out;
+  }
+}

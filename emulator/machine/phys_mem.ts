@@ -1,0 +1,43 @@
+// Physical memory: one buffer of RAM from address 0, with a dirty bit per 4 KiB page since the
+// last snapshot (snapshots store only what changed). Addresses beyond RAM read as all ones and
+// ignore writes, as unbacked addresses do on a PC.
+
+export const PAGE = 4096;
+
+export class PhysMem {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** One flag per page: written since the last snapshot. */
+  readonly dirty: Uint8Array;
+
+  constructor(readonly size: number) {
+    if (size % PAGE !== 0) throw new Error('memory size must be a multiple of 4 KiB');
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+    this.dirty = new Uint8Array(size / PAGE).fill(1);
+  }
+
+  inRam(pa: number, n: number): boolean {
+    return pa >= 0 && pa + n <= this.size;
+  }
+
+  read8(pa: number): number { return this.inRam(pa, 1) ? this.bytes[pa]! : 0xff; }
+  read16(pa: number): number { return this.inRam(pa, 2) ? this.view.getUint16(pa, true) : 0xffff; }
+  read32(pa: number): number { return this.inRam(pa, 4) ? this.view.getUint32(pa, true) : 0xffffffff; }
+  /** 64-bit read as a bigint (device and loader code, not the hot path). */
+  read64(pa: number): bigint { return this.inRam(pa, 8) ? this.view.getBigUint64(pa, true) : 0xffffffffffffffffn; }
+
+  write8(pa: number, v: number): void { if (this.inRam(pa, 1)) { this.bytes[pa] = v; this.dirty[pa >>> 12] = 1; } }
+  write16(pa: number, v: number): void { if (this.inRam(pa, 2)) { this.view.setUint16(pa, v, true); this.markDirty(pa, 2); } }
+  write32(pa: number, v: number): void { if (this.inRam(pa, 4)) { this.view.setUint32(pa, v >>> 0, true); this.markDirty(pa, 4); } }
+  write64(pa: number, v: bigint): void { if (this.inRam(pa, 8)) { this.view.setBigUint64(pa, BigInt.asUintN(64, v), true); this.markDirty(pa, 8); } }
+  writeBytes(pa: number, data: Uint8Array): void {
+    if (!this.inRam(pa, data.length)) throw new Error(`write of ${data.length} bytes at ${pa.toString(16)} is outside RAM`);
+    this.bytes.set(data, pa);
+    this.markDirty(pa, data.length);
+  }
+
+  markDirty(pa: number, n: number): void {
+    for (let p = pa >>> 12; p <= (pa + n - 1) >>> 12; p++) this.dirty[p] = 1;
+  }
+}

@@ -1,0 +1,105 @@
+// A bare-metal harness for machine tests: assembles small GNU as programs at test time, and
+// builds the descriptor tables and page tables a test program runs under directly in the
+// machine's physical memory, so each test states its setup in a few lines.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeBatch, type EventBatch, type MachineEvent } from '../../emulator/machine/events.ts';
+import { Machine } from '../../emulator/machine/machine.ts';
+import { RunState } from '../../emulator/machine/vcpu.ts';
+
+/** Assembles Intel-syntax code at `org` and returns its bytes (needs GNU as and objcopy). */
+export function assemble(source: string, org: number): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'flt-asm-'));
+  writeFileSync(join(dir, 'a.s'), `.intel_syntax noprefix\n.text\n${source}\n`);
+  execFileSync('as', ['--64', '-o', join(dir, 'a.o'), join(dir, 'a.s')]);
+  execFileSync('ld', ['-Ttext', '0x' + org.toString(16), '--oformat', 'binary', '-e', '0', '-o', join(dir, 'a.bin'), join(dir, 'a.o')]);
+  return new Uint8Array(readFileSync(join(dir, 'a.bin')));
+}
+
+export const GDT = 0x5000, IDT = 0x6000, TSS = 0x8000, PML4 = 0x1000;
+export const KCODE = 0x08, KDATA = 0x10, UDATA = 0x1b, UCODE = 0x23, TSS_SEL = 0x28;
+
+/** Page flags. */
+export const P = 1, RW = 2, US = 4, PS = 0x80;
+export const XD = 1n << 63n;
+
+export class BareMetal {
+  readonly m: Machine;
+  readonly events: MachineEvent[] = [];
+
+  constructor(cpus = 1) {
+    this.m = new Machine({ cpus, memoryMiB: 16, onTripleFault: 'stop' });
+    this.m.attach({ onBatch: (b: EventBatch) => this.events.push(...decodeBatch(b)) });
+    const mem = this.m.mem;
+    // GDT: null, kernel code/data, user data/code (the SYSRET layout), a 64-bit TSS.
+    const gdt = [0n, 0x00209a0000000000n, 0x0000920000000000n, 0x0000f20000000000n, 0x0020fa0000000000n];
+    gdt.forEach((d, k) => mem.write64(GDT + 8 * k, d));
+    const tssLimit = 0x67n, base = BigInt(TSS);
+    mem.write64(GDT + 0x28, tssLimit | ((base & 0xffffffn) << 16n) | (0x89n << 40n) | (((base >> 24n) & 0xffn) << 56n));
+    mem.write64(GDT + 0x30, base >> 32n);
+    // Page tables: PML4 -> PDPT -> PD -> PT covering [0, 2 MiB) with 4 KiB pages.
+    mem.write64(PML4, 0x2000n | BigInt(P | RW | US));
+    mem.write64(0x2000, 0x3000n | BigInt(P | RW | US));
+    mem.write64(0x3000, 0x4000n | BigInt(P | RW | US));
+    for (let p = 0; p < 512; p++) this.map(p * 0x1000, P | RW);
+    for (const v of this.m.vcpus) {
+      v.gdtBase = GDT; v.gdtLimit = 0x37;
+      v.idtBase = IDT; v.idtLimit = 256 * 16 - 1;
+      v.tr = TSS_SEL; v.trBase = TSS; v.trLimit = 0x67;
+      v.cpu.cr3 = PML4;
+      v.cpu.cr0 = 0x80010001; // PE, WP, PG
+      v.cpu.cr4 = 0x20;
+      v.cpu.efer = 0xd01; // SCE, LME, LMA, NXE
+    }
+  }
+
+  /** Maps the 4 KiB page at `va` (below 2 MiB, identity) with `flags` (+ XD when nx). */
+  map(va: number, flags: number, nx = false): void {
+    this.m.mem.write64(0x4000 + (va >>> 12) * 8, BigInt(va) | BigInt(flags) | (nx ? XD : 0n));
+  }
+
+  unmap(va: number): void {
+    this.m.mem.write64(0x4000 + (va >>> 12) * 8, 0n);
+  }
+
+  /** Installs a 64-bit interrupt gate for `vector` to `handler`. */
+  gate(vector: number, handler: number, opts: { dpl?: number; ist?: number; trap?: boolean } = {}): void {
+    const h = BigInt(handler);
+    const type = opts.trap ? 0xfn : 0xen;
+    const lo = (h & 0xffffn) | (BigInt(KCODE) << 16n) | (BigInt(opts.ist ?? 0) << 32n) | (type << 40n)
+      | (BigInt(opts.dpl ?? 0) << 45n) | (1n << 47n) | (((h >> 16n) & 0xffffn) << 48n);
+    this.m.mem.write64(IDT + vector * 16, lo);
+    this.m.mem.write64(IDT + vector * 16 + 8, h >> 32n);
+  }
+
+  /** Sets TSS.RSP0 or TSS.ISTn. */
+  tssStack(slot: 'rsp0' | number, top: number): void {
+    this.m.mem.write64(TSS + (slot === 'rsp0' ? 4 : 0x24 + (slot - 1) * 8), BigInt(top));
+  }
+
+  load(at: number, code: Uint8Array): void {
+    this.m.mem.writeBytes(at, code);
+  }
+
+  /** Starts CPU `id` at `rip` with CPL `cpl` and stack `rsp`. */
+  start(id: number, rip: number, rsp: number, cpl: 0 | 3): void {
+    const v = this.m.vcpus[id]!;
+    v.cpu.cs = cpl === 3 ? UCODE : KCODE;
+    v.cpu.ss = cpl === 3 ? UDATA : KDATA;
+    v.setCpl(cpl);
+    v.cpu.rip = rip;
+    v.cpu.lo[4] = rsp;
+    v.state = RunState.Running;
+  }
+
+  run(max = 100_000) {
+    return this.m.run(max);
+  }
+
+  of<K extends MachineEvent['kind']>(kind: K): Extract<MachineEvent, { kind: K }>[] {
+    return this.events.filter((e) => e.kind === kind) as Extract<MachineEvent, { kind: K }>[];
+  }
+}
