@@ -9,10 +9,15 @@ import { CodeCache } from '../x86/code_cache.ts';
 import { StopReason } from '../x86/interpreter.ts';
 import { EventKind, EventLog, SwitchCause, type EventObserver, InterruptSource } from './events.ts';
 import { deliverInterrupt, raiseException, Source, type Delivered, type ExceptionRecord } from './exceptions.ts';
+import { ConsoleLine, DebugConsole, DEBUGCON_PORT, type ConsoleChannel, type ConsoleLineState } from './debug_console.ts';
 import { IoPortBus } from './io_ports.ts';
 import { PAGE, PhysMem } from './phys_mem.ts';
+import { POWER_OFF_PORT, PowerControl, RESET_PORT } from './power.ts';
 import { SystemOps, type SystemContext } from './system_ops.ts';
-import { RunState, VCpu } from './vcpu.ts';
+import { TRACE_PORT, TracePort, type PostedTrace } from './trace_port.ts';
+import { COM1_BASE, Uart, UART_PORTS, type UartState } from './uart.ts';
+import { RunState, VCpu, type VCpuState } from './vcpu.ts';
+import { DM_FIXED, DM_INIT, DM_NMI, DM_STARTUP, ipiTargets, type Ipi } from './x2apic.ts';
 import type { Cpu } from '../x86/cpu.ts';
 
 export interface MachineConfig {
@@ -36,11 +41,28 @@ export interface RunResult {
   time: number;
 }
 
-/** A device attached to the machine through ports, with snapshot support. */
-export interface MachineDevice {
-  save(): unknown;
-  load(state: unknown): void;
+/**
+ * The complete machine state at an instant: every vCPU, the devices, the clock and scheduler,
+ * and memory as the pages written since the previous snapshot (all non-zero pages when `full`).
+ * Restoring a full snapshot and then each later delta in order reproduces the machine exactly.
+ */
+export interface MachineSnapshot {
+  full: boolean;
+  clock: number;
+  turn: number;
+  turnLeft: number;
+  poweredOff: boolean;
+  /** Sequence number the next event will get. */
+  eventSeq: number;
+  cpus: VCpuState[];
+  uart: UartState;
+  console: ConsoleLineState[];
+  pages: [number, Uint8Array][];
 }
+
+/** Wakeup mailbox fields (GUEST-INTERFACE.md, "Starting the other CPUs"). */
+export const MAILBOX = 0x8000;
+export const BOOT_GDT = 0x6000, BOOT_PML4 = 0x1000;
 
 function num64(v: number): [number, number] {
   return [v | 0, Math.floor(v / 4294967296) | 0];
@@ -66,16 +88,12 @@ export class Machine implements SystemContext {
   private log: EventLog | null = null;
   private readonly sys: SystemOps;
 
-  /** Hooks for the parts wired in from outside (APIC, boot loader, reset). */
-  apicRead: (v: VCpu, msr: number) => bigint | null = () => null;
-  apicWrite: (v: VCpu, msr: number, value: bigint) => boolean = () => false;
-  /** Interrupt controller view per CPU: highest deliverable vector (-1 none) and acknowledge. */
-  pendingVector: (v: VCpu) => number = () => -1;
-  ackVector: (v: VCpu, vector: number) => void = () => {};
-  /** The next tick at which a CPU's timer fires (Infinity when none), and the tick update. */
-  timerDeadline: (v: VCpu) => number = () => Infinity;
-  timerTick: (v: VCpu, now: number) => void = () => {};
-  /** Called on a reset (triple fault or the reset port) to reload the image. */
+  readonly uart: Uart;
+  readonly debugcon: DebugConsole;
+  readonly tracePort: TracePort;
+  private readonly lines: ConsoleLine[];
+
+  /** Called on a reset (triple fault or the reset port) to reload the image and start CPU 0. */
   onReset: () => void = () => {};
 
   constructor(config: MachineConfig) {
@@ -89,7 +107,27 @@ export class Machine implements SystemContext {
     this.mem = new PhysMem(mib * 1024 * 1024);
     this.sys = new SystemOps(this);
     this.vcpus = [];
-    for (let i = 0; i < n; i++) this.vcpus.push(new VCpu(i, this.mem, this.code, this.sys));
+    for (let i = 0; i < n; i++) {
+      this.vcpus.push(new VCpu(i, this.mem, this.code, this.sys, {
+        now: () => this.clock,
+        sendIpi: (ipi) => this.routeIpi(ipi),
+        onEoi: (vector) => this.recordEoi(this.vcpus[i]!, vector),
+      }));
+    }
+    // Devices (GUEST-INTERFACE.md, "I/O ports").
+    this.lines = [
+      new ConsoleLine('uart', (text, ch) => this.consoleText(text, ch)),
+      new ConsoleLine('debugcon', (text, ch) => this.consoleText(text, ch)),
+    ];
+    this.uart = new Uart((b) => this.lines[0]!.push(b));
+    this.debugcon = new DebugConsole((b) => this.lines[1]!.push(b));
+    this.tracePort = new TracePort(this.mem, (t) => this.traceRecord(t));
+    const power = new PowerControl(() => this.powerOff(), () => this.reset(1));
+    this.io.register(COM1_BASE, UART_PORTS, this.uart);
+    this.io.register(DEBUGCON_PORT, 1, this.debugcon);
+    this.io.register(TRACE_PORT, 1, this.tracePort);
+    this.io.register(POWER_OFF_PORT, 2, power);
+    this.io.register(RESET_PORT, 1, power);
     // A page that starts holding decoded code loses its fast-path write translations everywhere.
     this.code.onNewCodePage = (page) => { for (const v of this.vcpus) v.mmu.dropWrites(page); };
     this.turnLeft = this.quantum;
@@ -111,6 +149,14 @@ export class Machine implements SystemContext {
 
   now(): number {
     return this.clock;
+  }
+
+  apicRead(v: VCpu, msr: number): bigint | null {
+    return v.apic.readMsr(msr);
+  }
+
+  apicWrite(v: VCpu, msr: number, value: bigint): boolean {
+    return v.apic.writeMsr(msr, value);
   }
 
   vcpu(cpu: Cpu): VCpu {
@@ -147,12 +193,12 @@ export class Machine implements SystemContext {
         this.nextTurn();
         continue;
       }
-      this.timerTick(v, this.clock);
+      v.apic.tick(this.clock);
       this.takeInterrupt(v);
       if (v.state !== RunState.Running) continue;
       // Run to the end of the turn, the budget, or this CPU's next timer deadline.
       let slice = Math.min(this.turnLeft, left);
-      const deadline = this.timerDeadline(v);
+      const deadline = v.apic.nextTimerDeadline();
       if (deadline > this.clock && deadline - this.clock < slice) slice = deadline - this.clock;
       if (v.shadow) slice = 1; // the instruction after STI runs before any interrupt
       const wasShadow = v.shadow;
@@ -189,11 +235,12 @@ export class Machine implements SystemContext {
   /** A halted CPU resumes when an interrupt it can take (or an NMI) is pending. */
   private wakeIfPending(v: VCpu): boolean {
     if (v.state !== RunState.Halted) return false;
-    this.timerTick(v, this.clock);
+    v.apic.tick(this.clock);
     const ifSet = (v.cpu.flags.bits & 0x200) !== 0;
-    if (v.nmiPending || (ifSet && this.pendingVector(v) >= 0)) {
+    const vec = v.apic.highestDeliverable();
+    if (v.nmiPending || (ifSet && vec >= 0)) {
       v.state = RunState.Running;
-      this.emit(EventKind.Wake, v, v.nmiPending ? 2 : Math.max(0, this.pendingVector(v)));
+      if (this.log) this.emit(EventKind.Wake, v, v.nmiPending ? 2 : vec);
       return true;
     }
     return false;
@@ -203,7 +250,7 @@ export class Machine implements SystemContext {
   private skipIdleTime(): boolean {
     let next = Infinity;
     for (const v of this.vcpus) {
-      if (v.state === RunState.Halted && (v.cpu.flags.bits & 0x200) !== 0) next = Math.min(next, this.timerDeadline(v));
+      if (v.state === RunState.Halted && (v.cpu.flags.bits & 0x200) !== 0) next = Math.min(next, v.apic.nextTimerDeadline());
     }
     if (next === Infinity) return false;
     this.clock = Math.max(this.clock, next);
@@ -221,15 +268,51 @@ export class Machine implements SystemContext {
       return;
     }
     if (v.shadow || (cpu.flags.bits & 0x200) === 0) return;
-    const vec = this.pendingVector(v);
+    const vec = v.apic.highestDeliverable();
     if (vec < 0) return;
-    this.ackVector(v, vec);
+    this.lastSource = v.apic.ack(vec);
     this.deliverExternal(v, vec, Source.External);
   }
+
+  /** What raised the interrupt being delivered (for its event). */
+  private lastSource: number = InterruptSource.External;
 
   private deliverExternal(v: VCpu, vector: number, source: Source): void {
     deliverInterrupt(this, v, vector, source);
     this.clock += 1;
+  }
+
+  /** Routes an IPI written to a CPU's ICR (SDM Vol. 3, 11.6.1). */
+  private routeIpi(ipi: Ipi): void {
+    const from = this.vcpus[ipi.from]!;
+    const targets = ipiTargets(ipi, this.cpuCount);
+    this.recordIpi(from, ipi.mode, ipi.shorthand === 0 ? ipi.dest : 0xffffffff, ipi.vector, ipi.shorthand);
+    for (const t of targets) {
+      const v = this.vcpus[t]!;
+      switch (ipi.mode) {
+        case DM_FIXED:
+          if (v.apic.acceptFixed(ipi.vector, InterruptSource.Ipi)) v.cpu.attention = true;
+          break;
+        case DM_NMI: this.raiseNmi(t); break;
+        case DM_INIT:
+          if (t !== ipi.from) { v.state = RunState.WaitStartup; v.apic.initReset(); }
+          break;
+        case DM_STARTUP: this.startFromMailbox(v); break;
+      }
+    }
+  }
+
+  /** A start-up IPI: a waiting CPU takes its entry from the wakeup mailbox and acknowledges. */
+  private startFromMailbox(v: VCpu): void {
+    if (v.state !== RunState.WaitStartup) return;
+    const mem = this.mem;
+    if (mem.read32(MAILBOX) !== 1 || mem.read32(MAILBOX + 4) !== v.id) return;
+    const rip = Number(BigInt.asIntN(64, mem.read64(MAILBOX + 8)));
+    const arg = Number(BigInt.asIntN(64, mem.read64(MAILBOX + 16)));
+    const rsp = Number(BigInt.asIntN(64, mem.read64(MAILBOX + 24)));
+    v.enterBootState(rip, rsp, arg, v.id, BOOT_GDT, BOOT_PML4);
+    mem.write32(MAILBOX, 0);
+    this.startCpu(v, rip, rsp);
   }
 
   /** Sends an NMI to a CPU (panic stopping the others, watchdogs). */
@@ -278,15 +361,12 @@ export class Machine implements SystemContext {
   onInterrupt(v: VCpu, vector: number, source: Source, from: { rip: number; rsp: number; cpl: number }, d: Delivered): void {
     if (!this.log) return;
     const src = vector === 2 && source === Source.External ? InterruptSource.Nmi
-      : source === Source.Software ? InterruptSource.Software : this.interruptSource(vector);
+      : source === Source.Software ? InterruptSource.Software : this.lastSource;
     const w = this.emit(EventKind.Interrupt, v, vector | (src << 8) | (from.cpl << 12));
     this.put(w, 0, from.rip); this.put(w, 1, from.rsp); this.put(w, 2, d.rsp);
     this.log.words[w + 4 + 6] = d.stack;
     if (from.cpl !== v.cpu.cpl) this.privSwitch(v, from.cpl, v.cpu.cpl, SwitchCause.Interrupt, vector, from.rip, from.rsp);
   }
-
-  /** Which kind of source a fixed vector came from; the APIC wiring refines this. */
-  interruptSource: (vector: number) => InterruptSource = () => InterruptSource.External;
 
   onSoftwareInterrupt(v: VCpu, vector: number, from: { rip: number; rsp: number; cpl: number }, stack: number, rsp: number): void {
     this.onInterrupt(v, vector, Source.Software, from, { stack, rsp });
@@ -336,23 +416,31 @@ export class Machine implements SystemContext {
     this.ioCpu = null;
   }
 
-  /** Records console text from a device. */
-  consoleText(text: string, channel: number): void {
+  /** Console text, a line at a time, and everything written so far (for tests and the CLI). */
+  consoleOutput = '';
+
+  private consoleText(text: string, channel: ConsoleChannel): void {
+    this.consoleOutput += text;
     if (!this.log) return;
     const v = this.ioCpu ?? this.vcpus[0]!;
-    const w = this.emit(EventKind.Console, v, channel);
+    const w = this.emit(EventKind.Console, v, channel === 'uart' ? 0 : 1);
     this.log.words[w + 4] = this.log.text(text);
   }
 
-  /** Records a trace record posted by the kernel; SWITCH records update the CPU's current task. */
-  traceRecord(type: number, args: Uint32Array, text: string): void {
+  /** Emits console text still waiting for its newline. */
+  flushConsole(): void {
+    for (const l of this.lines) l.flush();
+  }
+
+  /** A trace record posted by the kernel; SWITCH records update the CPU's current task. */
+  private traceRecord(t: PostedTrace): void {
     const v = this.ioCpu ?? this.vcpus[0]!;
-    if (type === 3) v.pid = args[2]!; // SWITCH: a1 = next pid
+    if (t.type === 3) v.pid = t.args[2]!; // SWITCH: a1 = next pid
     if (!this.log) return;
-    const w = this.emit(EventKind.Trace, v, type);
+    const w = this.emit(EventKind.Trace, v, t.type);
     const words = this.log.words;
-    for (let k = 0; k < 12; k++) words[w + 4 + k] = args[k]!;
-    words[w + 4 + 12] = text.length > 0 ? this.log.text(text) : 0xffffffff;
+    for (let k = 0; k < 12; k++) words[w + 4 + k] = t.args[k]!;
+    words[w + 4 + 12] = t.text.length > 0 ? this.log.text(t.text) : 0xffffffff;
   }
 
   recordIpi(from: VCpu, mode: number, target: number, vector: number, shorthand: number): void {
@@ -372,6 +460,7 @@ export class Machine implements SystemContext {
   }
 
   powerOff(): void {
+    this.flushConsole();
     this.poweredOff = true;
     if (this.log) this.emit(EventKind.PowerOff, this.ioCpu ?? this.vcpus[0]!, 0);
     this.requestStop('power-off');
@@ -379,11 +468,13 @@ export class Machine implements SystemContext {
 
   /** Resets the machine as a PC does after a triple fault or a write to the reset port. */
   reset(cause: 0 | 1): void {
+    this.flushConsole();
     if (this.log) this.emit(EventKind.Reset, this.ioCpu ?? this.vcpus[0]!, cause);
     this.code.clear();
     for (const v of this.vcpus) {
       v.state = RunState.WaitStartup;
       v.shadow = false; v.nmiPending = false; v.nmiBlocked = false; v.pid = -1;
+      v.apic.powerOn();
       v.cpu.attention = true;
     }
     this.turn = 0;
@@ -392,6 +483,48 @@ export class Machine implements SystemContext {
   }
 
   // ---- snapshots ----
+
+  /**
+   * Captures the machine. The first snapshot (or any with `full`) holds every non-zero page;
+   * later ones hold the pages written since the previous snapshot.
+   */
+  snapshot(full = false): MachineSnapshot {
+    this.flushEvents();
+    const isFull = full || !this.snapshotTaken;
+    this.snapshotTaken = true;
+    let pages: [number, Uint8Array][];
+    if (isFull) {
+      pages = [];
+      const bytes = this.mem.bytes;
+      for (let p = 0; p * PAGE < this.mem.size; p++) {
+        const page = bytes.subarray(p * PAGE, (p + 1) * PAGE);
+        if (page.some((b) => b !== 0)) pages.push([p, page.slice()]);
+      }
+      this.resetDirty();
+    } else pages = this.takeDirtyPages();
+    return {
+      full: isFull, clock: this.clock, turn: this.turn, turnLeft: this.turnLeft, poweredOff: this.poweredOff,
+      eventSeq: this.log ? this.log.nextSeq : 0,
+      cpus: this.vcpus.map((v) => v.save()), uart: this.uart.save(), console: this.lines.map((l) => l.save()), pages,
+    };
+  }
+
+  private snapshotTaken = false;
+
+  /** Restores a snapshot; a delta applies on top of the state its predecessor restored. */
+  restore(s: MachineSnapshot): void {
+    if (s.cpus.length !== this.cpuCount) throw new Error(`snapshot has ${s.cpus.length} CPUs, machine has ${this.cpuCount}`);
+    if (this.log) { this.log.flush(); this.log.nextSeq = s.eventSeq; }
+    if (s.full) this.mem.bytes.fill(0);
+    for (const [p, data] of s.pages) this.mem.bytes.set(data, p * PAGE);
+    this.code.clear();
+    this.clock = s.clock; this.turn = s.turn; this.turnLeft = s.turnLeft; this.poweredOff = s.poweredOff;
+    this.vcpus.forEach((v, i) => v.load(s.cpus[i]!));
+    this.uart.load(s.uart);
+    this.lines.forEach((l, i) => l.load(s.console[i]!));
+    this.resetDirty();
+    this.snapshotTaken = true;
+  }
 
   /** Clears the dirty bits and write translations: the next snapshot's delta starts here. */
   private resetDirty(): void {
