@@ -208,7 +208,8 @@ export function decode(cpu: Cpu, rip: number): Instr {
       case 0x9f: h = dat.lahf; break;
       case 0xa0: case 0xa1: case 0xa2: case 0xa3: {
         if (o === 0xa0 || o === 0xa2) size = 1;
-        const lo = imm32(), hi = imm32();
+        // moffs is 8 bytes, or 4 with an address-size prefix (SDM Vol. 2, 2.2.1.4).
+        const lo = imm32(), hi = i.addr32 ? 0 : imm32();
         i.base = -1;
         i.disp = i.addr32 ? lo >>> 0 : hi * 4294967296 + (lo >>> 0);
         h = o <= 0xa1 ? MOV_LOAD_MOFFS[size]! : MOV_STORE_MOFFS[size]!;

@@ -5,7 +5,9 @@ import { TWO32, type Cpu } from './cpu.ts';
 import { BASE_RIP, HIGH_BYTE, type Instr } from './instr.ts';
 
 const CANON_LIMIT = 140737488355328; // 2^47
-const EXACT_HI = 1 << 21; // a register whose |hi| is below this is exact as a double
+// A register whose |hi| is below this is below 2^52 in magnitude: base + disp and index << scale
+// are then exact as doubles, and their sum is exact whenever it is canonical.
+const EXACT_HI = 1 << 20;
 
 /**
  * Linear address of a memory operand (SDM Vol. 1, 3.7.5), as the signed canonical number the bus
@@ -13,6 +15,7 @@ const EXACT_HI = 1 << 21; // a register whose |hi| is below this is exact as a d
  * (SDM Vol. 3, 6.15 "Interrupt 12" / "Interrupt 13").
  */
 export function ea(cpu: Cpu, i: Instr): number {
+  if (i.addr32) return ea32(cpu, i);
   let a = i.disp;
   const b = i.base;
   if (b >= 0) {
@@ -29,11 +32,25 @@ export function ea(cpu: Cpu, i: Instr): number {
     if (h >= EXACT_HI || h < -EXACT_HI) return eaExactNum(cpu, i);
     a += (h * TWO32 + (cpu.lo[x]! >>> 0)) * (1 << i.scale);
   }
-  if (i.addr32) a = a >>> 0;
   if (i.seg !== 0) a += i.seg === 4 ? cpu.fsBase : cpu.gsBase;
   if (a >= CANON_LIMIT || a < -CANON_LIMIT) {
     // The sum of exact terms may still wrap modulo 2^64 back into canonical space.
     return eaExactNum(cpu, i);
+  }
+  return a;
+}
+
+/** With an address-size prefix (67): the sum is taken modulo 2^32 (SDM Vol. 1, 3.7.5.1). */
+function ea32(cpu: Cpu, i: Instr): number {
+  let a = i.disp;
+  const b = i.base;
+  if (b >= 0) a += b === BASE_RIP ? cpu.nextRip | 0 : cpu.lo[b]!;
+  const x = i.index;
+  if (x >= 0) a += cpu.lo[x]! << i.scale;
+  a = a >>> 0;
+  if (i.seg !== 0) {
+    a += i.seg === 4 ? cpu.fsBase : cpu.gsBase;
+    if (a >= CANON_LIMIT || a < -CANON_LIMIT) return eaExactNum(cpu, i);
   }
   return a;
 }

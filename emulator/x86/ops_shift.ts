@@ -152,7 +152,12 @@ export function shiftDouble(size: number, left: boolean): Handler {
     const a = i.rm >= 0 ? 0 : ea(cpu, i);
     const dLo = i.rm >= 0 ? getReg(cpu, i.rm, size) : readMem(cpu, a, size);
     const dHi = size === 8 ? cpu.rHi : 0;
-    if (count === 0) return;
+    if (count === 0) {
+      // No flags change, but a 32-bit register destination is still written: its upper half is
+      // zeroed (SDM Vol. 1, 3.4.1.1; observed on AMD and Intel hardware by tests/x86).
+      if (size === 4 && i.rm >= 0) cpu.hi[i.rm] = 0;
+      return;
+    }
     const sLo = getReg(cpu, i.reg, size), sHi = size === 8 ? cpu.rHi : 0;
     let rlo: number, rhi = 0, cf: number;
     if (size === 8) {

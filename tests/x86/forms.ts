@@ -1,0 +1,607 @@
+// The instruction forms the differential tests cover. Each form generates one case at a time:
+// it chooses operands (registers, memory in the window, immediates), sets the registers that
+// implicit operands read, emits the instruction bytes and masks the flags the SDM leaves
+// undefined for that form (SDM Vol. 2, the "Flags Affected" section of each instruction).
+
+import { CODE_ADDR, WIN_ADDR } from './host.ts';
+import { bitsOf, type Ctx, edge, edgeReg, le, type Operand, sizePrefix } from './gen.ts';
+
+export interface Form {
+  name: string;
+  gen(c: Ctx): void;
+}
+
+const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
+const ALL = CF | PF | AF | ZF | SF | OF;
+const SIZES = [1, 2, 4, 8];
+const VSIZES = [2, 4, 8];
+const ALU = ['add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp'];
+const SHIFTS = ['rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sal', 'sar'];
+const CC = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
+
+const forms: Form[] = [];
+function form(name: string, gen: (c: Ctx) => void): void {
+  forms.push({ name, gen });
+}
+
+/** Opcode for an operand size: the byte form for size 1, else the "v" form. */
+function opFor(size: number, byteOp: number[], vOp: number[]): number[] {
+  return size === 1 ? byteOp : vOp;
+}
+
+/** A REX prefix forced sometimes for byte operands (so 4-7 mean SPL..DIL, not AH..BH). */
+function byteRex(c: Ctx, size: number): boolean {
+  return size === 1 && c.rng.bool(0.4);
+}
+
+/** Fills a memory operand with an edge value of the operand size. */
+function fillMem(c: Ctx, op: Operand, size: number): void {
+  if (!('reg' in op)) c.poke(op.addr, size, edge(c.rng, bitsOf(size)));
+}
+
+function immBytes(c: Ctx, n: number): number[] {
+  return le(edge(c.rng, n * 8), n);
+}
+
+const memForms = [false, true];
+const where = (m: boolean): string => (m ? 'm' : 'r');
+
+// ---- ADD OR ADC SBB AND SUB XOR CMP: E,G  G,E  acc,imm  E,imm (80 81 83) ----
+for (let op = 0; op < 8; op++) {
+  const logic = op === 1 || op === 4 || op === 6;
+  const undef = logic ? AF : 0; // AND OR XOR: AF undefined
+  for (const size of SIZES) {
+    const bits = bitsOf(size);
+    for (const m of memForms) {
+      form(`${ALU[op]} E${size}${where(m)},G`, (c) => {
+        const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+        const lock = m && op !== 7 && c.rng.bool(0.3) ? [0xf0] : [];
+        c.emit({ ...sizePrefix(size), prefixes: [...sizePrefix(size).prefixes, ...lock], rex: byteRex(c, size),
+          opcode: [op * 8 + (size === 1 ? 0 : 1)], regField: c.freeReg(), rm });
+        c.mask(undef);
+      });
+      form(`${ALU[op]} G,E${size}${where(m)}`, (c) => {
+        const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+        c.emit({ ...sizePrefix(size), rex: byteRex(c, size), opcode: [op * 8 + (size === 1 ? 2 : 3)], regField: c.freeReg(), rm });
+        c.mask(undef);
+      });
+      form(`${ALU[op]} E${size}${where(m)},imm`, (c) => {
+        const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+        const lock = m && op !== 7 && c.rng.bool(0.3) ? [0xf0] : [];
+        const sp = sizePrefix(size);
+        if (size === 1) c.emit({ prefixes: lock, rex: byteRex(c, 1), opcode: [0x80], regField: op, rm, imm: immBytes(c, 1) });
+        else c.emit({ ...sp, prefixes: [...sp.prefixes, ...lock], opcode: [0x81], regField: op, rm, imm: immBytes(c, size === 2 ? 2 : 4) });
+        c.mask(undef);
+      });
+      if (size > 1) {
+        form(`${ALU[op]} E${size}${where(m)},imm8`, (c) => {
+          const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+          c.emit({ ...sizePrefix(size), opcode: [0x83], regField: op, rm, imm: immBytes(c, 1) });
+          c.mask(undef);
+        });
+      }
+    }
+    form(`${ALU[op]} acc${size},imm`, (c) => {
+      c.setReg(0, edgeReg(c.rng, bits));
+      c.emit({ ...sizePrefix(size), opcode: [op * 8 + (size === 1 ? 4 : 5)], imm: immBytes(c, Math.min(size, 4)) });
+      c.mask(undef);
+    });
+  }
+}
+
+// ---- TEST, INC, DEC, NEG, NOT ----
+for (const size of SIZES) {
+  for (const m of memForms) {
+    form(`test E${size}${where(m)},G`, (c) => {
+      const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+      c.emit({ ...sizePrefix(size), rex: byteRex(c, size), opcode: [size === 1 ? 0x84 : 0x85], regField: c.freeReg(), rm });
+      c.mask(AF);
+    });
+    form(`test E${size}${where(m)},imm`, (c) => {
+      const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+      c.emit({ ...sizePrefix(size), rex: byteRex(c, size), opcode: [size === 1 ? 0xf6 : 0xf7], regField: 0, rm, imm: immBytes(c, Math.min(size, 4)) });
+      c.mask(AF);
+    });
+    for (const [name, grp, sub] of [['inc', 0xfe, 0], ['dec', 0xfe, 1], ['not', 0xf6, 2], ['neg', 0xf6, 3]] as const) {
+      form(`${name} E${size}${where(m)}`, (c) => {
+        const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+        const lock = m && c.rng.bool(0.3) ? [0xf0] : [];
+        const sp = sizePrefix(size);
+        c.emit({ ...sp, prefixes: [...sp.prefixes, ...lock], rex: byteRex(c, size), opcode: [grp + (size === 1 ? 0 : 1)], regField: sub, rm });
+      });
+    }
+  }
+  form(`test acc${size},imm`, (c) => {
+    c.setReg(0, edgeReg(c.rng, bitsOf(size)));
+    c.emit({ ...sizePrefix(size), opcode: [size === 1 ? 0xa8 : 0xa9], imm: immBytes(c, Math.min(size, 4)) });
+    c.mask(AF);
+  });
+}
+
+// ---- MOV ----
+for (const size of SIZES) {
+  for (const m of memForms) {
+    form(`mov E${size}${where(m)},G`, (c) => {
+      const rm = c.rmOperand(size, m);
+      c.emit({ ...sizePrefix(size), rex: byteRex(c, size), opcode: opFor(size, [0x88], [0x89]), regField: c.freeReg(), rm });
+    });
+    form(`mov G,E${size}${where(m)}`, (c) => {
+      const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+      c.emit({ ...sizePrefix(size), rex: byteRex(c, size), opcode: opFor(size, [0x8a], [0x8b]), regField: c.freeReg(), rm });
+    });
+    form(`mov E${size}${where(m)},imm`, (c) => {
+      const rm = c.rmOperand(size, m);
+      c.emit({ ...sizePrefix(size), rex: byteRex(c, size), opcode: opFor(size, [0xc6], [0xc7]), regField: 0, rm, imm: immBytes(c, Math.min(size, 4)) });
+    });
+  }
+  form(`mov r${size},imm${size}`, (c) => {
+    c.emit({ ...sizePrefix(size), rex: byteRex(c, size), opcode: [size === 1 ? 0xb0 : 0xb8], opReg: c.rng.int(16), imm: immBytes(c, size) });
+  });
+  for (const a32 of [false, true]) {
+    form(`mov acc${size},moffs${a32 ? 32 : 64}`, (c) => {
+      const addr = WIN_ADDR + 64 + c.rng.int(800);
+      c.poke(addr, size, edge(c.rng, bitsOf(size)));
+      c.emit({ ...sizePrefix(size), prefixes: [...sizePrefix(size).prefixes, ...(a32 ? [0x67] : [])], opcode: [size === 1 ? 0xa0 : 0xa1], imm: le(BigInt(addr), a32 ? 4 : 8) });
+    });
+    form(`mov moffs${a32 ? 32 : 64},acc${size}`, (c) => {
+      const addr = WIN_ADDR + 64 + c.rng.int(800);
+      c.emit({ ...sizePrefix(size), prefixes: [...sizePrefix(size).prefixes, ...(a32 ? [0x67] : [])], opcode: [size === 1 ? 0xa2 : 0xa3], imm: le(BigInt(addr), a32 ? 4 : 8) });
+    });
+  }
+}
+
+// ---- MOVZX, MOVSX, MOVSXD, LEA ----
+for (const size of VSIZES) {
+  for (const m of memForms) {
+    for (const [name, op, src] of [['movzx', 0xb6, 1], ['movzx', 0xb7, 2], ['movsx', 0xbe, 1], ['movsx', 0xbf, 2]] as const) {
+      form(`${name} G${size},E${src}${where(m)}`, (c) => {
+        const rm = c.rmOperand(src, m); fillMem(c, rm, src);
+        c.emit({ ...sizePrefix(size), rex: byteRex(c, src), opcode: [0x0f, op], regField: c.freeReg(), rm });
+      });
+    }
+    form(`movsxd G${size},E4${where(m)}`, (c) => {
+      const rm = c.rmOperand(4, m); fillMem(c, rm, 4);
+      c.emit({ ...sizePrefix(size), opcode: [0x63], regField: c.freeReg(), rm });
+    });
+  }
+  form(`lea G${size},M`, (c) => {
+    const rm = c.mem(1);
+    // Random base/index values too: LEA only does the arithmetic.
+    if (c.rng.bool(0.5)) for (let r = 0; r < 16; r++) if (r !== 4) c.setReg(r, c.rng.bool() ? c.rng.u64() : c.regs[r]!);
+    c.emit({ ...sizePrefix(size), opcode: [0x8d], regField: c.freeReg(), rm });
+  });
+}
+
+// ---- MUL, IMUL, DIV, IDIV (group 3) and the 2- and 3-operand IMUL ----
+for (const size of SIZES) {
+  const bits = bitsOf(size);
+  for (const m of memForms) {
+    for (const [name, sub] of [['mul', 4], ['imul', 5]] as const) {
+      form(`${name} E${size}${where(m)}`, (c) => {
+        c.setReg(0, edgeReg(c.rng, bits));
+        const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+        c.emit({ ...sizePrefix(size), rex: byteRex(c, size), opcode: [size === 1 ? 0xf6 : 0xf7], regField: sub, rm });
+        c.mask(SF | ZF | AF | PF);
+      });
+    }
+    for (const [name, sub] of [['div', 6], ['idiv', 7]] as const) {
+      form(`${name} E${size}${where(m)}`, (c) => genDiv(c, size, m, sub === 7));
+    }
+  }
+}
+for (const size of VSIZES) {
+  for (const m of memForms) {
+    form(`imul G${size},E${size}${where(m)}`, (c) => {
+      const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+      c.emit({ ...sizePrefix(size), opcode: [0x0f, 0xaf], regField: c.freeReg(), rm });
+      c.mask(SF | ZF | AF | PF);
+    });
+    form(`imul G${size},E${size}${where(m)},imm`, (c) => {
+      const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+      c.emit({ ...sizePrefix(size), opcode: [0x69], regField: c.freeReg(), rm, imm: immBytes(c, size === 2 ? 2 : 4) });
+      c.mask(SF | ZF | AF | PF);
+    });
+    form(`imul G${size},E${size}${where(m)},imm8`, (c) => {
+      const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+      c.emit({ ...sizePrefix(size), opcode: [0x6b], regField: c.freeReg(), rm, imm: immBytes(c, 1) });
+      c.mask(SF | ZF | AF | PF);
+    });
+  }
+}
+
+/**
+ * DIV/IDIV with a dividend chosen so that the quotient fits (a #DE on the host would only test
+ * the fault; tests/x86/faults.test.ts covers #DE). All six flags are undefined.
+ */
+function genDiv(c: Ctx, size: number, m: boolean, signed: boolean): void {
+  const bits = BigInt(bitsOf(size));
+  const rng = c.rng;
+  c.reserve(0, 2);
+  const rm = m ? c.mem(size) : { reg: c.freeReg() };
+  let divisor = edge(rng, Number(bits));
+  if (divisor === 0n) divisor = 1n;
+  const sd = signed ? BigInt.asIntN(Number(bits), divisor) : divisor;
+  // quotient q within range, remainder |r| < |divisor| with the dividend's sign.
+  const qmax = signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
+  let q = BigInt.asUintN(Number(bits), edge(rng, Number(bits)));
+  if (signed) q = BigInt.asIntN(Number(bits), q);
+  if (q > qmax) q = qmax;
+  const ad = sd < 0n ? -sd : sd;
+  let r = ad > 1n ? (rng.u64() % ad) : 0n;
+  const dividend0 = q * sd;
+  if (signed && dividend0 < 0n) r = -r;
+  if (signed && dividend0 === 0n && rng.bool()) r = -r;
+  const dividend = dividend0 + r;
+  // Keep the operation's quotient in range after adding the remainder (truncation toward zero).
+  const tq = signed ? (dividend < 0n) !== (sd < 0n) ? -((dividend < 0n ? -dividend : dividend) / ad) : (dividend < 0n ? -dividend : dividend) / ad : dividend / sd;
+  const lim = signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
+  let dv = dividend;
+  if (tq < lim[0]! || tq > lim[1]!) dv = sd; // quotient 1
+  const d2 = BigInt.asUintN(Number(bits) * 2, dv);
+  const lo = d2 & ((1n << bits) - 1n), hi = d2 >> bits;
+  if (size === 1) c.setReg(0, (c.regs[0]! & ~0xffffn) | d2);
+  else {
+    // Bits above the operand size are ignored: fill them with garbage.
+    const keep = size === 8 ? 0n : c.rng.u64() & ~((1n << bits) - 1n);
+    c.setReg(0, keep | lo);
+    c.setReg(2, (size === 8 ? 0n : c.rng.u64() & ~((1n << bits) - 1n)) | hi);
+  }
+  if ('reg' in rm) {
+    const cur = c.regs[rm.reg]!;
+    if (size === 1 && rm.reg >= 4 && rm.reg < 8) {
+      // Without REX, 4-7 are AH..BH; AH is part of the dividend: use the REX form (SPL..DIL).
+      c.setReg(rm.reg, (cur & ~0xffn) | divisor);
+      c.emit({ rex: true, opcode: [0xf6], regField: signed ? 7 : 6, rm });
+      c.mask(ALL);
+      return;
+    }
+    if (rm.reg === 0 || rm.reg === 2) {
+      // The divisor is the dividend register: pick another.
+      const r2 = c.freeReg(0, 2);
+      c.setReg(r2, (c.regs[r2]! & ~((1n << bits) - 1n)) | divisor);
+      c.emit({ ...sizePrefix(size), opcode: [size === 1 ? 0xf6 : 0xf7], regField: signed ? 7 : 6, rm: { reg: r2 } });
+      c.mask(ALL);
+      return;
+    }
+    c.setReg(rm.reg, (cur & ~((1n << bits) - 1n)) | divisor);
+  } else c.poke(rm.addr, size, divisor);
+  c.emit({ ...sizePrefix(size), rex: size === 1 && 'reg' in rm && rm.reg < 4 && c.rng.bool(0.3), opcode: [size === 1 ? 0xf6 : 0xf7], regField: signed ? 7 : 6, rm });
+  c.mask(ALL);
+}
+
+// ---- shifts and rotates: by 1, by imm8, by CL ----
+for (let op = 0; op < 8; op++) {
+  for (const size of SIZES) {
+    const bits = bitsOf(size);
+    for (const m of memForms) {
+      for (const how of ['1', 'imm', 'cl'] as const) {
+        form(`${SHIFTS[op]} E${size}${where(m)},${how}`, (c) => {
+          let count = 1;
+          if (how !== '1') count = c.rng.pick([0, 1, 2, bits - 1, bits, bits + 1, 31, 32, 33, 63, 64, 255, c.rng.int(256), c.rng.int(bits + 2)]);
+          if (how === 'cl') { c.reserve(1); c.setReg(1, (c.regs[1]! & ~0xffn) | BigInt(count)); }
+          const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+          const base = how === '1' ? 0xd0 : how === 'imm' ? 0xc0 : 0xd2;
+          c.emit({ ...sizePrefix(size), rex: byteRex(c, size), opcode: [base + (size === 1 ? 0 : 1)], regField: op, rm, imm: how === 'imm' ? [count] : [] });
+          maskShift(c, op, size, count);
+        });
+      }
+    }
+  }
+}
+
+/** Undefined flags of group 2 (SDM Vol. 2, SAL/SAR/SHL/SHR and RCL/RCR/ROL/ROR). */
+function maskShift(c: Ctx, op: number, size: number, count: number): void {
+  const n = count & (size === 8 ? 63 : 31);
+  if (n === 0) return; // no flags affected
+  if (op < 4) { // rotates: OF defined only for 1-bit rotates
+    if (n !== 1) c.mask(OF);
+    return;
+  }
+  c.mask(AF);
+  if (n !== 1) c.mask(OF);
+  if ((op === 4 || op === 5 || op === 6) && n >= bitsOf(size)) c.mask(CF);
+}
+
+// ---- SHLD / SHRD ----
+for (const size of VSIZES) {
+  const bits = bitsOf(size);
+  for (const m of memForms) {
+    for (const [name, op] of [['shld', 0xa4], ['shrd', 0xac]] as const) {
+      for (const how of ['imm', 'cl'] as const) {
+        form(`${name} E${size}${where(m)},G,${how}`, (c) => {
+          // 16-bit counts above 16 leave the result undefined: not generated.
+          let count = c.rng.pick([0, 1, 2, bits - 1, c.rng.int(bits + 1), 32 + c.rng.int(bits === 16 ? 1 : 32)]);
+          if (bits === 16 && (count & 31) > 16) count = c.rng.int(17);
+          if (how === 'cl') { c.reserve(1); c.setReg(1, (c.regs[1]! & ~0xffn) | BigInt(count)); }
+          const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+          const reg = c.freeReg();
+          c.emit({ ...sizePrefix(size), opcode: [0x0f, op + (how === 'cl' ? 1 : 0)], regField: reg, rm, imm: how === 'imm' ? [count] : [] });
+          const n = count & (size === 8 ? 63 : 31);
+          if (n !== 0) { c.mask(AF); if (n !== 1) c.mask(OF); if (bits === 16 && n === 16) c.mask(CF | OF); }
+        });
+      }
+    }
+  }
+}
+
+// ---- BT BTS BTR BTC (register and immediate offsets), BSF, BSR, BSWAP ----
+for (const size of VSIZES) {
+  const bits = bitsOf(size);
+  for (const m of memForms) {
+    for (const [name, op, sub] of [['bt', 0xa3, 4], ['bts', 0xab, 5], ['btr', 0xb3, 6], ['btc', 0xbb, 7]] as const) {
+      form(`${name} E${size}${where(m)},G`, (c) => {
+        // A register offset with a memory operand reaches outside the operand: stay in the window.
+        const rm = m ? c.mem(size, 400, 600) : { reg: c.freeReg() };
+        fillMem(c, rm, size);
+        const reg = c.freeReg(...(m ? regsOf(rm) : []));
+        if (m) c.setReg(reg, (c.regs[reg]! & ~((1n << BigInt(bits)) - 1n)) | BigInt.asUintN(bits, BigInt(c.rng.int(2 * 300 * 8) - 300 * 8)));
+        const lock = m && sub !== 4 && c.rng.bool(0.3) ? [0xf0] : [];
+        const sp = sizePrefix(size);
+        c.emit({ ...sp, prefixes: [...sp.prefixes, ...lock], opcode: [0x0f, op], regField: reg, rm });
+        c.mask(OF | SF | AF | PF);
+      });
+      form(`${name} E${size}${where(m)},imm8`, (c) => {
+        const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+        c.emit({ ...sizePrefix(size), opcode: [0x0f, 0xba], regField: sub, rm, imm: [c.rng.int(256)] });
+        c.mask(OF | SF | AF | PF);
+      });
+    }
+    for (const [name, op] of [['bsf', 0xbc], ['bsr', 0xbd]] as const) {
+      form(`${name} G${size},E${size}${where(m)}`, (c) => {
+        const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+        c.emit({ ...sizePrefix(size), opcode: [0x0f, op], regField: c.freeReg(), rm });
+        c.mask(CF | OF | SF | AF | PF);
+      });
+    }
+  }
+}
+for (const size of [4, 8]) {
+  form(`bswap r${size}`, (c) => c.emit({ w: size === 8, opcode: [0x0f, 0xc8], opReg: c.rng.int(16) }));
+}
+
+/** Registers a memory operand's address uses (so a bit offset does not overwrite them). */
+function regsOf(op: Operand): number[] {
+  if ('reg' in op) return [op.reg];
+  const out: number[] = [];
+  if (op.sib >= 0) {
+    if ((op.sib & 7) !== 5 || op.mod !== 0) out.push((op.sib & 7) | (op.rexB ? 8 : 0));
+    const x = ((op.sib >> 3) & 7) | (op.rexX ? 8 : 0);
+    if (x !== 4) out.push(x);
+  } else if (op.ripTarget < 0) out.push(op.rm | (op.rexB ? 8 : 0));
+  return out;
+}
+
+// ---- SETcc, CMOVcc ----
+for (let cc = 0; cc < 16; cc++) {
+  for (const m of memForms) {
+    form(`set${CC[cc]} E1${where(m)}`, (c) => {
+      const rm = c.rmOperand(1, m);
+      c.emit({ rex: byteRex(c, 1), opcode: [0x0f, 0x90 + cc], regField: 0, rm });
+    });
+    for (const size of VSIZES) {
+      form(`cmov${CC[cc]} G${size},E${size}${where(m)}`, (c) => {
+        const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+        c.emit({ ...sizePrefix(size), opcode: [0x0f, 0x40 + cc], regField: c.freeReg(), rm });
+      });
+    }
+  }
+}
+
+// ---- Jcc, JMP, CALL, RET: a taken branch skips `add rax, 1` ----
+const SKIP = [0x48, 0x83, 0xc0, 0x01]; // add rax, 1
+for (let cc = 0; cc < 16; cc++) {
+  form(`j${CC[cc]} rel8`, (c) => { c.emit({ opcode: [0x70 + cc], imm: [SKIP.length] }); c.code.push(...SKIP); });
+  form(`j${CC[cc]} rel32`, (c) => { c.emit({ opcode: [0x0f, 0x80 + cc], imm: le(BigInt(SKIP.length), 4) }); c.code.push(...SKIP); });
+}
+form('jmp rel8', (c) => { c.emit({ opcode: [0xeb], imm: [SKIP.length] }); c.code.push(...SKIP); });
+form('jmp rel32', (c) => { c.emit({ opcode: [0xe9], imm: le(BigInt(SKIP.length), 4) }); c.code.push(...SKIP); });
+form('jmp rel8 backward', (c) => {
+  // jmp +4; add rax,1; jmp -6 (back to the add? no: to the end): a backward branch over a skip.
+  c.emit({ opcode: [0xeb], imm: [SKIP.length + 2] });
+  c.code.push(...SKIP);
+  c.emit({ opcode: [0xeb], imm: [2] });
+  c.emit({ opcode: [0xeb], imm: [(-(2 + 2 + SKIP.length)) & 0xff] }); // to the add, then falls into jmp +2
+});
+form('call rel32', (c) => {
+  c.reserve(4);
+  c.emit({ opcode: [0xe8], imm: le(BigInt(SKIP.length), 4) });
+  c.code.push(...SKIP);
+});
+for (const m of memForms) {
+  for (const [name, sub] of [['jmp', 4], ['call', 2]] as const) {
+    form(`${name} E8${where(m)}`, (c) => {
+      c.reserve(4);
+      const rm = m ? c.mem(8) : { reg: c.freeReg() };
+      // The target (the end of the code) is known once the instruction is emitted: patch it in.
+      const before = c.code.length;
+      c.emit({ opcode: [0xff], regField: sub, rm });
+      const len = c.code.length - before;
+      c.code.push(...SKIP);
+      const target = BigInt(CODE_ADDR + before + len + SKIP.length);
+      if ('reg' in rm) c.setReg(rm.reg, target); else c.poke(rm.addr, 8, target);
+    });
+  }
+}
+for (const imm of [false, true]) {
+  form(`ret${imm ? ' imm16' : ''}`, (c) => {
+    c.reserve(4);
+    const n = imm ? c.rng.pick([0, 8, 16, 24, 3]) : 0;
+    c.emit({ opcode: [imm ? 0xc2 : 0xc3], imm: imm ? le(BigInt(n), 2) : [] });
+    c.poke(Number(c.regs[4]!), 8, BigInt(c.here));
+  });
+}
+form('call rel32; ret', (c) => {
+  // call +N to a ret placed after the skip... the ret returns to the skip, which runs once.
+  c.reserve(4);
+  c.emit({ opcode: [0xe8], imm: le(BigInt(SKIP.length + 2), 4) });
+  c.code.push(...SKIP);
+  c.emit({ opcode: [0xeb], imm: [1] }); // over the ret
+  c.emit({ opcode: [0xc3] });
+});
+
+// ---- PUSH, POP, LEAVE ----
+for (const size of [2, 8]) {
+  const sp = size === 2 ? [0x66] : [];
+  form(`push r${size}`, (c) => { c.reserve(4); c.emit({ prefixes: sp, opcode: [0x50], opReg: c.rng.int(16) }); });
+  form(`pop r${size}`, (c) => { c.reserve(4); c.poke(Number(c.regs[4]!), 8, c.rng.u64()); c.emit({ prefixes: sp, opcode: [0x58], opReg: c.rng.int(16) }); });
+  for (const m of memForms) {
+    form(`push E${size}${where(m)}`, (c) => {
+      c.reserve(4);
+      const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+      c.emit({ prefixes: sp, opcode: [0xff], regField: 6, rm });
+    });
+    form(`pop E${size}${where(m)}`, (c) => {
+      c.reserve(4);
+      c.poke(Number(c.regs[4]!), 8, c.rng.u64());
+      // A memory destination may be addressed through RSP (it sees the incremented RSP).
+      if (m && c.rng.bool(0.3)) {
+        c.reserved.delete(4);
+        const d = c.rng.int(8) * 8;
+        c.emit({ prefixes: sp, opcode: [0x8f], regField: 0, rm: { mod: 1, rm: 4, sib: 0x24, disp: d, dispBytes: 1, rexX: false, rexB: false, addr32: false, ripTarget: -1, addr: 0 } });
+        return;
+      }
+      const rm = c.rmOperand(size, m);
+      c.emit({ prefixes: sp, opcode: [0x8f], regField: 0, rm });
+    });
+  }
+  form(`push imm${size === 2 ? 16 : 32}`, (c) => { c.reserve(4); c.emit({ prefixes: sp, opcode: [0x68], imm: immBytes(c, size === 2 ? 2 : 4) }); });
+  form(`push${size === 2 ? 'w' : ''} imm8`, (c) => { c.reserve(4); c.emit({ prefixes: sp, opcode: [0x6a], imm: immBytes(c, 1) }); });
+  form(`leave${size === 2 ? 'w' : ''}`, (c) => {
+    c.reserve(4, 5);
+    c.setReg(5, BigInt(WIN_ADDR + 0x100 + c.rng.int(64) * 8));
+    c.poke(Number(c.regs[5]!), 8, c.rng.u64());
+    c.emit({ prefixes: sp, opcode: [0xc9] });
+  });
+}
+
+// ---- XCHG, CMPXCHG, XADD ----
+for (const size of SIZES) {
+  for (const m of memForms) {
+    form(`xchg E${size}${where(m)},G`, (c) => {
+      const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+      c.emit({ ...sizePrefix(size), prefixes: [...sizePrefix(size).prefixes, ...(m && c.rng.bool(0.3) ? [0xf0] : [])], rex: byteRex(c, size), opcode: opFor(size, [0x86], [0x87]), regField: c.freeReg(), rm });
+    });
+    for (const [name, op] of [['cmpxchg', 0xb0], ['xadd', 0xc0]] as const) {
+      form(`${name} E${size}${where(m)},G`, (c) => {
+        c.reserve(0);
+        const rm = c.rmOperand(size, m); fillMem(c, rm, size);
+        // Make the compare succeed half of the time.
+        if (name === 'cmpxchg' && c.rng.bool()) {
+          const v = 'reg' in rm ? c.regs[rm.reg]! : readWin(c, rm.addr, size);
+          c.setReg(0, (c.regs[0]! & ~((1n << BigInt(bitsOf(size))) - 1n)) | (v & ((1n << BigInt(bitsOf(size))) - 1n)));
+        }
+        const lock = m && c.rng.bool(0.5) ? [0xf0] : [];
+        const sp = sizePrefix(size);
+        c.emit({ ...sp, prefixes: [...sp.prefixes, ...lock], rex: byteRex(c, size), opcode: [0x0f, op + (size === 1 ? 0 : 1)], regField: c.freeReg(), rm });
+      });
+    }
+  }
+  if (size > 1) form(`xchg r${size},acc`, (c) => c.emit({ ...sizePrefix(size), opcode: [0x90], opReg: c.rng.int(16) }));
+}
+
+function readWin(c: Ctx, addr: number, size: number): bigint {
+  let v = 0n;
+  for (let k = size - 1; k >= 0; k--) v = (v << 8n) | BigInt(c.window[addr - WIN_ADDR + k]!);
+  return v;
+}
+
+// ---- CBW/CWDE/CDQE, CWD/CDQ/CQO ----
+for (const size of VSIZES) {
+  form(`cbw/cwde/cdqe ${size}`, (c) => { c.setReg(0, edgeReg(c.rng, size * 4)); c.emit({ ...sizePrefix(size), opcode: [0x98] }); });
+  form(`cwd/cdq/cqo ${size}`, (c) => { c.setReg(0, edgeReg(c.rng, size * 8)); c.emit({ ...sizePrefix(size), opcode: [0x99] }); });
+}
+
+// ---- string instructions with REP/REPE/REPNE, both directions ----
+for (const [name, op, compares] of [['movs', 0xa4, false], ['cmps', 0xa6, true], ['stos', 0xaa, false], ['lods', 0xac, false], ['scas', 0xae, true]] as const) {
+  for (const size of SIZES) {
+    for (const rep of [0, 0xf3, 0xf2]) {
+      form(`${rep === 0xf3 ? (compares ? 'repe ' : 'rep ') : rep === 0xf2 ? 'repne ' : ''}${name}${size}`, (c) => {
+        c.reserve(0, 1, 6, 7);
+        const down = c.rng.bool();
+        if (down) c.rflags |= 0x400n;
+        const count = rep ? c.rng.pick([0, 1, 2, 3, 5, 8, c.rng.int(24)]) : 1;
+        c.setReg(1, rep ? BigInt(count) : c.regs[1]!);
+        const a32 = c.rng.bool(0.15);
+        const place = (r: number, base: number): void => {
+          const a = BigInt(base + (down ? 0x100 : 0) + c.rng.int(16) * size);
+          c.setReg(r, a32 ? (c.rng.u64() & ~0xffffffffn) | a : a);
+        };
+        place(6, WIN_ADDR + 0x20);
+        place(7, WIN_ADDR + 0x180);
+        if (a32 && rep) c.setReg(1, (c.rng.u64() & ~0xffffffffn) | BigInt(count));
+        if (compares) {
+          // Make runs of equal elements so REPE/REPNE stop at interesting places.
+          const src = Number(BigInt.asUintN(32, c.regs[6]!)), dst = Number(BigInt.asUintN(32, c.regs[7]!));
+          const fill = c.rng.u32() & 0xff;
+          for (let k = -0x100; k < 0x100; k++) {
+            if (c.rng.bool(0.8)) {
+              const s = src + k - WIN_ADDR, d = dst + k - WIN_ADDR;
+              if (s >= 0 && s < 1024 && d >= 0 && d < 1024) c.window[s] = c.window[d] = c.rng.bool(0.9) ? fill : c.rng.u32() & 0xff;
+            }
+          }
+          if (op === 0xae) c.setReg(0, BigInt(fill) * 0x0101010101010101n);
+        }
+        const sp = sizePrefix(size);
+        c.emit({ prefixes: [...(a32 ? [0x67] : []), ...(rep ? [rep] : []), ...sp.prefixes], w: sp.w, opcode: [size === 1 ? op : op + 1] });
+      });
+    }
+  }
+}
+
+// ---- flag instructions, LAHF/SAHF, PUSHF/POPF ----
+form('cld', (c) => { if (c.rng.bool()) c.rflags |= 0x400n; c.emit({ opcode: [0xfc] }); });
+form('std', (c) => { c.emit({ opcode: [0xfd] }); });
+form('clc', (c) => c.emit({ opcode: [0xf8] }));
+form('stc', (c) => c.emit({ opcode: [0xf9] }));
+form('cmc', (c) => c.emit({ opcode: [0xf5] }));
+form('lahf', (c) => c.emit({ opcode: [0x9f] }));
+form('sahf', (c) => c.emit({ opcode: [0x9e] }));
+form('add; lahf', (c) => {
+  // LAHF after a lazily-evaluated ADD: the flags come from the recorded operation.
+  c.emit({ w: true, opcode: [0x01], regField: c.freeReg(), rm: { reg: c.freeReg() } });
+  c.emit({ opcode: [0x9f] });
+});
+for (const size of [2, 8]) {
+  const sp = size === 2 ? [0x66] : [];
+  form(`pushf${size === 2 ? 'w' : 'q'}`, (c) => { c.reserve(4); if (c.rng.bool()) c.rflags |= 0x400n; c.emit({ prefixes: sp, opcode: [0x9c] }); });
+  form(`popf${size === 2 ? 'w' : 'q'}`, (c) => {
+    c.reserve(4);
+    // Only the arithmetic flags and DF: TF would trap and AC would enable alignment checks.
+    c.poke(Number(c.regs[4]!), 8, BigInt(c.rng.u32() & 0xcd5) | (c.rng.u64() & ~0xffffffffn));
+    c.emit({ prefixes: sp, opcode: [0x9d] });
+  });
+  form(`sub; pushf${size === 2 ? 'w' : 'q'}`, (c) => {
+    c.reserve(4);
+    c.emit({ opcode: [0x29], regField: c.freeReg(4), rm: { reg: c.freeReg(4) } });
+    c.emit({ prefixes: sp, opcode: [0x9c] });
+  });
+}
+
+// ---- NOP forms, PAUSE ----
+form('nop', (c) => c.emit({ opcode: [0x90] }));
+form('66 nop', (c) => c.emit({ prefixes: [0x66], opcode: [0x90] }));
+form('pause', (c) => c.emit({ prefixes: [0xf3], opcode: [0x90] }));
+for (const m of memForms) {
+  for (const size of [2, 4, 8]) {
+    form(`nop E${size}${where(m)} (0F 1F)`, (c) => {
+      const rm = c.rmOperand(size, m);
+      c.emit({ ...sizePrefix(size), opcode: [0x0f, 0x1f], regField: 0, rm });
+    });
+  }
+}
+
+// ---- sequences that mix lazy flags with their consumers ----
+for (let cc = 0; cc < 16; cc++) {
+  for (const size of SIZES) {
+    form(`alu${size}; set${CC[cc]}; adc`, (c) => {
+      const op = c.rng.int(8);
+      c.emit({ ...sizePrefix(size), rex: byteRex(c, size), opcode: [op * 8 + (size === 1 ? 0 : 1)], regField: c.freeReg(), rm: { reg: c.freeReg() } });
+      if (c.rng.bool(0.3)) c.emit({ ...sizePrefix(size), opcode: [size === 1 ? 0xfe : 0xff], regField: c.rng.int(2), rm: { reg: c.freeReg() } });
+      c.emit({ rex: true, opcode: [0x0f, 0x90 + cc], regField: 0, rm: { reg: c.freeReg() } });
+      c.emit({ ...sizePrefix(size), opcode: [c.rng.pick([0x11, 0x19])], regField: c.freeReg(), rm: { reg: c.freeReg() } });
+    });
+  }
+}
+
+export const FORMS: readonly Form[] = forms;
+export const FLAG_MASK_ALL = ALL;
