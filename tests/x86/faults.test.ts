@@ -48,15 +48,15 @@ for (const size of [1, 2, 4, 8]) {
     cases.push({ name: `${n} ${size * 8}-bit by zero`, code: div(signed), regs: { [RAX]: 5n, [RDX]: 0n, [RBX]: bits === 64n ? 0n : BigInt.asUintN(64, 0xffffffffffff0000n << bits) }, vector: 0 });
     if (!signed) {
       // Quotient >= 2^bits: the high half of the dividend equals the divisor.
-      const regs = size === 1 ? { [RAX]: 0x0300n, [RBX]: 3n } : { [RAX]: 0n, [RDX]: 7n, [RBX]: 7n };
+      const regs: Record<number, bigint> = size === 1 ? { [RAX]: 0x0300n, [RBX]: 3n } : { [RAX]: 0n, [RDX]: 7n, [RBX]: 7n };
       cases.push({ name: `div ${size * 8}-bit quotient overflow`, code: div(false), regs, vector: 0 });
     } else {
       // The most negative dividend-half / -1, and a positive quotient one too large.
       const minHalf = size === 1 ? 0xff80n : 1n << (bits - 1n);
       const m1 = (1n << bits) - 1n;
-      const regs = size === 1 ? { [RAX]: minHalf, [RBX]: m1 } : { [RAX]: minHalf, [RDX]: (1n << 64n) - 1n, [RBX]: m1 };
+      const regs: Record<number, bigint> = size === 1 ? { [RAX]: minHalf, [RBX]: m1 } : { [RAX]: minHalf, [RDX]: (1n << 64n) - 1n, [RBX]: m1 };
       cases.push({ name: `idiv ${size * 8}-bit most negative / -1`, code: div(true), regs, vector: 0 });
-      const big = size === 1 ? { [RAX]: 0x0100n, [RBX]: 2n } : { [RAX]: 0n, [RDX]: 1n, [RBX]: 2n };
+      const big: Record<number, bigint> = size === 1 ? { [RAX]: 0x0100n, [RBX]: 2n } : { [RAX]: 0n, [RDX]: 1n, [RBX]: 2n };
       cases.push({ name: `idiv ${size * 8}-bit quotient 2^${size * 8 - 1}`, code: div(true), regs: big, vector: 0 });
     }
   }
