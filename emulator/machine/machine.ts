@@ -187,7 +187,10 @@ export class Machine implements SystemContext {
       const v = this.vcpus[this.turn]!;
       if (v.state !== RunState.Running && !this.wakeIfPending(v)) {
         if (!this.anyRunnable()) {
-          if (!this.skipIdleTime()) { this.stopCause = 'all-halted'; break; }
+          // Nobody runs: wake whoever has an interrupt waiting, else jump to the next deadline.
+          let woke = false;
+          for (const o of this.vcpus) woke = this.wakeIfPending(o) || woke;
+          if (!woke && !this.skipIdleTime()) { this.stopCause = 'all-halted'; break; }
           continue;
         }
         this.nextTurn();
