@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { APPLICATION_ID, FORMAT_VERSION, Meta, SCHEMA } from './schema.ts';
+import { checkPageSeal, PageSealError } from './page_seal.ts';
 
 export type SessionErrorCode =
   | 'not-found' | 'not-a-file' | 'empty' | 'too-large' | 'not-sqlite' | 'not-a-session'
@@ -86,6 +87,12 @@ function checkHeader(path: string): void {
     fail('truncated', `${path}: the file is truncated (${st.size} of ${pages * pageSize} bytes)`);
   }
   if (st.size % pageSize !== 0) fail('truncated', `${path}: the file is truncated (${st.size} bytes is not a whole number of ${pageSize}-byte pages)`);
+  try {
+    checkPageSeal(path);
+  } catch (e) {
+    if (e instanceof PageSealError) fail('corrupt', `${path}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** sqlite_master must hold our objects, each with exactly our SQL, and nothing else. */

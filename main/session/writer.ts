@@ -10,6 +10,7 @@ import { deflateRawSync } from 'node:zlib';
 import { RECORD_WORDS, type EventBatch } from '../../emulator/machine/events.ts';
 import { APPLICATION_ID, FORMAT_VERSION, Meta, SCHEMA } from './schema.ts';
 import { encodeRows } from './row_chunk.ts';
+import { sealPages, writeEmptyDatabase } from './page_seal.ts';
 import { encodeChunk } from './event_chunk.ts';
 import { Deriver, type DerivedRows, type RunFacts } from './derive.ts';
 import { outcomeOf, type Outcome, type StopReason } from './outcome.ts';
@@ -48,6 +49,7 @@ export class SessionWriter {
   /** Creates (or replaces) the file at `path` and stores the run's inputs. */
   constructor(readonly path: string, inputs: SessionInputs) {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
+    writeEmptyDatabase(path, APPLICATION_ID, FORMAT_VERSION);
     const db = new Database(path);
     this.db = db;
     db.pragma(`application_id = ${APPLICATION_ID}`);
@@ -176,6 +178,7 @@ export class SessionWriter {
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.pragma('journal_mode = DELETE');
     db.close();
+    sealPages(this.path);
     return { outcome, stats };
   }
 

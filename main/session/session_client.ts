@@ -1,0 +1,104 @@
+// Opens a session file in a worker thread and queries it from any thread without blocking it:
+// the API a renderer's backend (Electron main, the browser-mode server) and the CLI use. Every
+// query has a deadline; a file that makes the worker hang or crash fails with a clear
+// SessionFileError and the worker is ended, never the app.
+
+import type { Worker } from 'node:worker_threads';
+import { SessionFileError, type CheckLevel, type SessionErrorCode } from './open_session.ts';
+import type { SessionReader } from './reader.ts';
+import { startWorker } from './start_worker.ts';
+
+type Queries = Pick<SessionReader,
+  'info' | 'tracks' | 'spans' | 'flows' | 'events' | 'eventAt' | 'step' | 'eventMarks' | 'consoleUpTo' | 'consoleText' |
+  'bookmarks' | 'tasks' | 'locks' | 'symbolize' | 'lineOf' | 'source' | 'sourcePaths' | 'input' | 'checkpoints' | 'checkpointBlob'>;
+export type QueryName = keyof Queries;
+
+export interface ReaderRequest {
+  id: number;
+  method: string;
+  args: unknown[];
+}
+
+export interface ReaderResponse {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: { code: SessionErrorCode | 'bad-request'; message: string };
+}
+
+export interface ClientOptions {
+  check?: CheckLevel;
+  /** Deadline for opening (header, schema, integrity check). */
+  openTimeoutMs?: number;
+  /** Deadline for each query. */
+  queryTimeoutMs?: number;
+}
+
+export class SessionClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private failure: SessionFileError | null = null;
+
+  private constructor(private readonly worker: Worker, readonly path: string, private readonly queryTimeoutMs: number) {}
+
+  /** Opens and checks `path` in a new worker; rejects with a SessionFileError saying what is wrong. */
+  static open(path: string, options: ClientOptions = {}): Promise<SessionClient> {
+    const worker = startWorker(new URL('./reader_worker.ts', import.meta.url), { path, check: options.check ?? 'quick' });
+    const client = new SessionClient(worker, path, options.queryTimeoutMs ?? 15000);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.fail(new SessionFileError('timeout', `${path}: opening the session took too long; it was abandoned`));
+        reject(client.failure);
+      }, options.openTimeoutMs ?? 60000);
+      client.pending.set(0, {
+        resolve: () => resolve(client),
+        reject: (e) => reject(e),
+        timer,
+      });
+      worker.on('message', (res: ReaderResponse) => client.settle(res));
+      worker.on('error', (e) => client.fail(new SessionFileError('worker-failed', `${path}: reading the session failed (${e.message})`)));
+      worker.on('exit', (code) => client.fail(new SessionFileError('worker-failed', `${path}: the session reader stopped (exit code ${code})`)));
+    });
+  }
+
+  private settle(res: ReaderResponse): void {
+    const p = this.pending.get(res.id);
+    if (!p) return;
+    this.pending.delete(res.id);
+    clearTimeout(p.timer);
+    if (res.ok) p.resolve(res.value);
+    else {
+      const err = res.error!;
+      p.reject(err.code === 'bad-request' ? new RangeError(err.message) : new SessionFileError(err.code, err.message));
+      if (res.id === 0) void this.worker.terminate();
+    }
+  }
+
+  private fail(e: SessionFileError): void {
+    if (this.failure) return;
+    this.failure = e;
+    for (const p of this.pending.values()) { clearTimeout(p.timer); p.reject(e); }
+    this.pending.clear();
+    void this.worker.terminate();
+  }
+
+  /** Runs one query of SessionReader in the worker. */
+  query<M extends QueryName>(method: M, ...args: Parameters<Queries[M]>): Promise<ReturnType<Queries[M]>> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(new SessionFileError('timeout', `${this.path}: a query (${method}) took too long; the session was closed`));
+      }, this.queryTimeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.worker.postMessage({ id, method, args } satisfies ReaderRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new SessionFileError('worker-failed', `${this.path}: the session is closed`);
+    for (const p of this.pending.values()) { clearTimeout(p.timer); p.reject(this.failure); }
+    this.pending.clear();
+    await this.worker.terminate();
+  }
+}
