@@ -1,0 +1,60 @@
+// Boot: from the machine's boot protocol to a scheduler on every CPU.
+#include "defs.h"
+#include "x86.h"
+#include "bootinfo.h"
+#include "proc.h"
+
+extern char boot_stack_top[];   // boot.S: CPU 0's stack, later its scheduler's
+
+struct bootinfo *bootinfo;
+int panic_on_oops;
+
+u64 ms_to_ticks(u64 ms)
+{
+    return ms * (bootinfo->tsc_hz / 1000);
+}
+
+// CPU 0 comes here from _start, still on the boot page tables, which map the
+// first GiB at the direct-map address too: that is how we read the boot info.
+void kmain(u64 bootinfo_phys)
+{
+    // Per-CPU data first: spin locks find their CPU through GS.base.
+    cpus[0].self = &cpus[0];
+    wrmsr(MSR_GS_BASE, (u64)&cpus[0]);
+    bootinfo = P2V(bootinfo_phys);
+    console_init();
+    if (bootinfo->magic != BOOTINFO_MAGIC || bootinfo->version != BOOTINFO_VERSION)
+        panic("boot info: bad magic %x or version %u", bootinfo->magic, bootinfo->version);
+    cmdline_parse(bootinfo->cmdline);
+    panic_on_oops = kconfig.panic_on_oops;
+    lockdep_enabled = kconfig.lockdep;
+
+    kprintf("Faultline kernel: %u CPU(s), %lu MiB RAM\n", bootinfo->cpu_count, bootinfo->mem_size >> 20);
+    kprintf("Command line: %s\n", bootinfo->cmdline);
+
+    kalloc_init(bootinfo->free_phys_start, bootinfo->mem_size);
+    kmalloc_init();
+    vm_init();              // our page tables; NX, WP, SMEP, SMAP on
+    idt_init();
+    cpus[0].id = 0;
+    cpus[0].stack_lo = (u64)boot_stack_top - KSTACK_SIZE;
+    cpus[0].stack_hi = (u64)boot_stack_top;
+    cpu_tables_init(&cpus[0]);  // GDT, TSS, IDT, GS, SYSCALL MSRs
+    ncpu = 1;
+    lapic_init();
+    initrd_init();
+    crashlab_init();
+    proc_init();
+
+    kprintf("Memory: %lu KiB free\n", kalloc_free_pages() * 4);
+    char *argv[1 + 8];
+    argv[0] = kconfig.init;
+    for (int i = 0; i < kconfig.init_argc; i++)
+        argv[1 + i] = kconfig.init_argv[i];
+    if (spawn(kconfig.init, 1 + kconfig.init_argc, argv) < 0)
+        panic("No working init found: %s", kconfig.init);
+
+    smp_start_cpus();
+    cpus[0].started = 1;
+    scheduler();
+}

@@ -1,0 +1,153 @@
+// The scheduler: one loop per CPU, round robin over the task table, in the
+// style of xv6. A task gives up the CPU by calling sched() with ptable_lock
+// held, which switches to this CPU's scheduler loop; the loop picks the next
+// runnable task and switches to it. The timer interrupt makes every task
+// yield once per tick, which is what makes the scheduling preemptive.
+#include "defs.h"
+#include "x86.h"
+#include "proc.h"
+#include "traps.h"
+
+struct spinlock ptable_lock;
+extern struct proc procs[NPROC];
+
+static char timed_sleep;    // the channel of sleep_until()
+
+static void trace_switch(struct cpu *c, struct proc *next)
+{
+    char idle[16];
+    snprintf(idle, sizeof(idle), "swapper/%d", c->id);
+    trace3(TRACE_SWITCH, next ? next->name : idle, c->last_pid, next ? (u64)next->pid : 0,
+           next ? (u64)next->kthread : 0);
+    c->last_pid = next ? (u64)next->pid : 0;
+}
+
+void scheduler(void)
+{
+    struct cpu *c = mycpu();
+    c->proc = NULL;
+    for (;;) {
+        int ran = 0;
+        acquire(&ptable_lock);
+        for (int i = 0; i < NPROC; i++) {
+            struct proc *p = &procs[i];
+            if (p->state == SLEEPING && p->chan == &timed_sleep && rdtsc() >= p->wake_time)
+                p->state = RUNNABLE;
+            if (p->state != RUNNABLE || (p->affinity >= 0 && p->affinity != c->id))
+                continue;
+            // Switch to the task's address space and kernel stack: RSP0 in
+            // the TSS is where the CPU puts the frame of an interrupt from
+            // user mode, kstack_top where syscall_entry moves RSP.
+            c->proc = p;
+            vm_switch(p->pml4);
+            c->kstack_top = p->kstack + KSTACK_SIZE;
+            c->tss.rsp[0] = c->kstack_top;
+            p->state = RUNNING;
+            if (c->last_pid != (u64)p->pid)
+                trace_switch(c, p);
+            swtch(&c->scheduler, p->context);
+            vm_switch(kernel_pml4);
+            c->proc = NULL;
+            ran = 1;
+        }
+        release(&ptable_lock);
+        if (!ran) {
+            if (c->last_pid != 0)
+                trace_switch(c, NULL);
+            // Nothing to run: halt until an interrupt (the next timer tick,
+            // or the wakeup IPI of a CPU that made a task runnable).
+            c->idle = 1;
+            sti_hlt();
+            cli();
+            c->idle = 0;
+        }
+    }
+}
+
+// Switch to the scheduler. The caller holds ptable_lock and nothing else and
+// has changed its state. intena belongs to this task, not to the CPU, so it
+// is saved across the switch.
+void sched(void)
+{
+    struct proc *p = myproc();
+    struct cpu *c = mycpu();
+    if (!holding(&ptable_lock))
+        panic("sched: ptable_lock not held");
+    if (c->ncli != 1)
+        panic("sched: %s/%d holds locks", p->name, p->pid);
+    if (p->state == RUNNING)
+        panic("sched: %s/%d still running", p->name, p->pid);
+    if (read_rflags() & FL_IF)
+        panic("sched: interruptible");
+    int intena = c->intena;
+    swtch(&p->context, c->scheduler);
+    mycpu()->intena = intena;
+}
+
+void yield(void)
+{
+    acquire(&ptable_lock);
+    myproc()->state = RUNNABLE;
+    sched();
+    release(&ptable_lock);
+}
+
+// Atomically release lk and sleep on chan; take lk again when woken.
+void sleep(void *chan, struct spinlock *lk)
+{
+    struct proc *p = myproc();
+    if (lk != &ptable_lock) {
+        acquire(&ptable_lock);
+        release(lk);
+    }
+    p->chan = chan;
+    p->state = SLEEPING;
+    sched();
+    p->chan = NULL;
+    if (lk != &ptable_lock) {
+        release(&ptable_lock);
+        acquire(lk);
+    }
+}
+
+// Sleep until the virtual clock reaches when (or a signal arrives); the
+// scheduler loops wake such sleepers.
+void sleep_until(u64 when)
+{
+    struct proc *p = myproc();
+    acquire(&ptable_lock);
+    p->wake_time = when;
+    p->chan = &timed_sleep;
+    p->state = SLEEPING;
+    sched();
+    p->chan = NULL;
+    release(&ptable_lock);
+}
+
+// Wake every task sleeping on chan. Caller holds ptable_lock.
+void wakeup_locked(void *chan)
+{
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state == SLEEPING && procs[i].chan == chan)
+            procs[i].state = RUNNABLE;
+}
+
+// A task became runnable: send halted CPUs the wakeup IPI so that they look
+// now rather than at their next timer tick.
+void kick_idle_cpus(void)
+{
+    pushcli();
+    struct cpu *me = mycpu();
+    for (int i = 0; i < ncpu; i++)
+        if (&cpus[i] != me && cpus[i].idle)
+            lapic_send_ipi((u32)i, T_IPI_WAKEUP);
+    popcli();
+}
+
+void wakeup(void *chan)
+{
+    acquire(&ptable_lock);
+    wakeup_locked(chan);
+    release(&ptable_lock);
+    kick_idle_cpus();
+}
