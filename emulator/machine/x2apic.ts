@@ -221,8 +221,9 @@ export class X2Apic {
         this.eoi();
         return true;
       case X2APIC_SVR: {
-        // Bits 0-7 vector, 8 enable; bit 12 (EOI-broadcast suppression) is unsupported: reserved.
-        if (v & ~0x1ff) return false;
+        // Bits 0-7 vector, 8 enable, 9 focus checking (kept, meaningless without lowest-priority
+        // delivery); bit 12 (EOI-broadcast suppression) is not offered by the version register.
+        if (v & ~0x3ff) return false;
         this.svr = v;
         // Software disable sets every LVT mask bit (SDM 11.4.7.2).
         if (!this.softwareEnabled) this.maskAllLvts();

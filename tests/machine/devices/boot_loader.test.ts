@@ -279,3 +279,38 @@ describe('boot loader', () => {
     expect(takeWakeupRequest(mem, 2)).toBeNull();
   });
 });
+
+describe('untrusted images', () => {
+  it('answers thousands of corrupted kernels with ElfError or BootError, never another exception', () => {
+    let seed = 12345;
+    const rand = (n: number) => { // mulberry32: deterministic, good low bits
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const mem = new PhysMem(4 << 20);
+    const phoff = Number(new DataView(kernel.buffer).getBigUint64(32, true));
+    const shoff = Number(new DataView(kernel.buffer).getBigUint64(40, true));
+    let accepted = 0;
+    for (let i = 0; i < 3000; i++) {
+      const img = kernel.slice();
+      for (let k = 1 + rand(4); k > 0; k--) {
+        // Corrupt the headers most of the time (where the checks are), anywhere sometimes.
+        const region = rand(4);
+        const at = region === 0 ? rand(64) : region === 1 ? phoff + rand(3 * 56) : region === 2 ? shoff + rand(img.length - shoff) : rand(img.length);
+        img[at] = rand(4) === 0 ? 0xff : rand(256);
+      }
+      const cut = rand(10) === 0 ? rand(img.length) : img.length;
+      try {
+        loadKernel(mem, img.subarray(0, cut), { cpuCount: 1 });
+        accepted++;
+        readSymbols(img.subarray(0, cut));
+      } catch (e) {
+        if (!(e instanceof ElfError) && !(e instanceof BootError)) throw e;
+      }
+    }
+    expect(accepted).toBeGreaterThan(0);
+  });
+});
+

@@ -117,3 +117,32 @@ describe('trace port', () => {
     });
   });
 });
+
+describe('trace port against an untrusted guest', () => {
+  it('turns any posted address and any memory into a trace, valid or INVALID_RECORD', () => {
+    const { mem, got, bus } = setup(1 << 16);
+    let seed = 7;
+    const rand = (n: number) => { // mulberry32: deterministic, good low bits
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    for (let i = 0; i < mem.size; i += 4) mem.write32(i, rand(0x100000000));
+    for (let i = 0; i < 5000; i++) {
+      const pa = rand(3) === 0 ? rand(0x100000000) : rand(mem.size);
+      if (rand(2) === 0) { mem.write16(pa & ~1, 1 + rand(22)); mem.write16((pa & ~1) + 2, 56 + rand(200)); }
+      bus.out(0x500, rand(8) === 0 ? 1 + rand(2) : 4, pa);
+    }
+    expect(got.length).toBe(5000);
+    for (const t of got) {
+      expect(t.type).toBeGreaterThanOrEqual(0);
+      expect(t.type).toBeLessThanOrEqual(22);
+      expect(t.args.length).toBe(12);
+      expect(typeof decodeTrace(t.type, argsFromWords(t.args), t.text).name).toBe('string');
+    }
+    expect(got.some((t) => t.type !== 0)).toBe(true);
+    expect(got.some((t) => t.type === 0)).toBe(true);
+  });
+});
+

@@ -69,6 +69,9 @@ describe('x2APIC registers', () => {
     w(0x80f, 0x0ff);
     expect([r(0x835), r(0x836), r(0x837), r(0x832)]).toEqual([0x10700n, 0x10400n, 0x100fen, 0x10000n]);
     expect(a.softwareEnabled).toBe(false);
+    expect(a.writeMsr(0x80f, 0x11ffn)).toBe(false); // EOI-broadcast suppression: not offered
+    w(0x80f, 0x3ff);
+    expect(r(0x80f)).toBe(0x3ffn);
   });
 });
 
