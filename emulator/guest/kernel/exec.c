@@ -89,7 +89,7 @@ int load_program(struct proc *p, const char *path, int argc, char *const argv[])
         return -ENOEXEC;
     const struct elf64_phdr *ph = (const struct elf64_phdr *)(file + eh->phoff);
     for (int i = 0; i < eh->phnum; i++) {
-        if (ph[i].type != PT_LOAD)
+        if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
             continue;
         int err = load_segment(p->pml4, file, size, &ph[i]);
         if (err < 0)

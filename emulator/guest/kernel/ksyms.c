@@ -53,6 +53,21 @@ const char *ksym_format(u64 addr, char *buf, size_t size)
     return buf;
 }
 
+// Like ksym_format for a return address: a call to a function that never
+// returns may be the last instruction of its caller, so the return address can
+// lie just past the caller's end. Look up the call instruction's last byte
+// instead (Linux's %pB does the same).
+const char *ksym_format_return(u64 ret, char *buf, size_t size)
+{
+    const char *name;
+    u64 off, len;
+    if (ksym_lookup(ret - 1, &name, &off, &len))
+        snprintf(buf, size, "%s+0x%lx/0x%lx", name, off + 1, len);
+    else
+        snprintf(buf, size, "0x%016lx", ret);
+    return buf;
+}
+
 // Walk the frame-pointer chain: with -fno-omit-frame-pointer every function
 // starts with push %rbp; mov %rsp,%rbp, so [rbp] is the caller's rbp and
 // [rbp+8] the return address into the caller. A frame pointer is followed only
@@ -70,9 +85,9 @@ void print_backtrace(u64 rbp, u64 stack_lo, u64 stack_hi)
         u64 ret = ((u64 *)rbp)[1];
         const char *name;
         u64 off, len;
-        if (!ksym_lookup(ret, &name, &off, &len))
+        if (!ksym_lookup(ret - 1, &name, &off, &len))
             break;
-        kprintf("  %s\n", ksym_format(ret, buf, sizeof(buf)));
+        kprintf("  %s\n", ksym_format_return(ret, buf, sizeof(buf)));
         u64 next = ((u64 *)rbp)[0];
         if (next <= rbp)
             break;

@@ -103,22 +103,22 @@ static void report_cycle(struct cpu *c, struct held_lock *held, struct spinlock 
     kprintf("WARNING: possible circular locking dependency detected\n");
     kprintf("------------------------------------------------------\n");
     kprintf("%s/%d is trying to acquire lock:\n", p ? p->name : "swapper", p ? p->pid : 0);
-    kprintf("%p (%s), at: %s\n\n", lk, lk->name, ksym_format(ip, at, sizeof(at)));
+    kprintf("%p (%s), at: %s\n\n", lk, lk->name, ksym_format_return(ip, at, sizeof(at)));
     kprintf("but task is already holding lock:\n");
-    kprintf("%p (%s), at: %s\n\n", held->lock, held->lock->name, ksym_format(held->ip, at, sizeof(at)));
+    kprintf("%p (%s), at: %s\n\n", held->lock, held->lock->name, ksym_format_return(held->ip, at, sizeof(at)));
     kprintf("which lock already depends on the new lock.\n\n");
     kprintf("the existing dependency chain (in reverse order) is:\n");
     for (int i = n - 1; i > 0; i--) {
         struct lock_dependency *d = &lock_deps[path[i - 1]][path[i]];
         kprintf("\n-> #%d (%s):\n", i, class_name(path[i]));
-        kprintf("       taken at %s by %s/%d\n", ksym_format(d->to_ip, at, sizeof(at)), d->comm, d->pid);
+        kprintf("       taken at %s by %s/%d\n", ksym_format_return(d->to_ip, at, sizeof(at)), d->comm, d->pid);
         kprintf("       while holding %s taken at %s\n", class_name(path[i - 1]),
-                ksym_format(d->from_ip, at2, sizeof(at2)));
+                ksym_format_return(d->from_ip, at2, sizeof(at2)));
     }
     kprintf("\n-> #0 (%s):\n", lk->name);
-    kprintf("       being taken at %s by %s/%d\n", ksym_format(ip, at, sizeof(at)), p ? p->name : "swapper",
+    kprintf("       being taken at %s by %s/%d\n", ksym_format_return(ip, at, sizeof(at)), p ? p->name : "swapper",
             p ? p->pid : 0);
-    kprintf("       while holding %s taken at %s\n", held->lock->name, ksym_format(held->ip, at2, sizeof(at2)));
+    kprintf("       while holding %s taken at %s\n", held->lock->name, ksym_format_return(held->ip, at2, sizeof(at2)));
     kprintf("\nother info that might help us debug this:\n\n");
     kprintf("Chain exists of:\n  ");
     for (int i = 0; i < n; i++)
@@ -135,7 +135,7 @@ static void report_cycle(struct cpu *c, struct held_lock *held, struct spinlock 
     kprintf("%d lock(s) held by %s/%d:\n", c->nheld, p ? p->name : "swapper", p ? p->pid : 0);
     for (int i = 0; i < c->nheld; i++)
         kprintf(" #%d: %p (%s), at: %s\n", i, c->held[i].lock, c->held[i].lock->name,
-                ksym_format(c->held[i].ip, at, sizeof(at)));
+                ksym_format_return(c->held[i].ip, at, sizeof(at)));
     kprintf("\nstack backtrace:\n");
     print_backtrace((u64)__builtin_frame_address(0), 0, 0);
     const char *text = report_end();

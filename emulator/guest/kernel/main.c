@@ -51,8 +51,9 @@ void kmain(u64 bootinfo_phys)
     argv[0] = kconfig.init;
     for (int i = 0; i < kconfig.init_argc; i++)
         argv[1 + i] = kconfig.init_argv[i];
-    if (spawn(kconfig.init, 1 + kconfig.init_argc, argv) < 0)
-        panic("No working init found: %s", kconfig.init);
+    int err = spawn(kconfig.init, 1 + kconfig.init_argc, argv);
+    if (err < 0)
+        panic("No working init found: %s (error %d)", kconfig.init, err);
 
     smp_start_cpus();
     cpus[0].started = 1;

@@ -39,8 +39,8 @@ static void __attribute__((noreturn)) spinlock_recursion(struct spinlock *lk, u6
     kprintf("BUG: spinlock recursion on CPU#%d, %s/%d\n", c->id, p ? p->name : "swapper", p ? p->pid : 0);
     kprintf(" lock: %s (%p), .owner: %s/%d, .owner_cpu: %d\n", lk->name, lk, p ? p->name : "swapper",
             lk->owner_pid, lk->cpu ? lk->cpu->id : -1);
-    kprintf(" first taken at: %s\n", ksym_format(lk->owner_ip, owner_at, sizeof(owner_at)));
-    kprintf(" taken again at: %s\n", ksym_format(ip, at, sizeof(at)));
+    kprintf(" first taken at: %s\n", ksym_format_return(lk->owner_ip, owner_at, sizeof(owner_at)));
+    kprintf(" taken again at: %s\n", ksym_format_return(ip, at, sizeof(at)));
     report_end();
     panic("spinlock recursion: %s", lk->name);
 }

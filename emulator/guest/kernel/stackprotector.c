@@ -19,8 +19,8 @@ void __attribute__((noreturn)) __stack_chk_fail(void)
     u64 ret = (u64)__builtin_return_address(0);
     const char *name = "?";
     u64 off, size;
-    ksym_lookup(ret, &name, &off, &size);
+    ksym_lookup(ret - 1, &name, &off, &size);
     trace1(TRACE_STACK_PROTECTOR, name, ret);
     char where[96];
-    panic("stack-protector: Kernel stack is corrupted in: %s", ksym_format(ret, where, sizeof(where)));
+    panic("stack-protector: Kernel stack is corrupted in: %s", ksym_format_return(ret, where, sizeof(where)));
 }

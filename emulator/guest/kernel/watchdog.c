@@ -40,7 +40,7 @@ void watchdog_tick(void)
         if (lk) {
             char at[96];
             kprintf("CPU#%d is spinning on %s, held by CPU#%d (taken at %s)\n", c->id, lk->name,
-                    lk->cpu ? lk->cpu->id : -1, ksym_format(lk->owner_ip, at, sizeof(at)));
+                    lk->cpu ? lk->cpu->id : -1, ksym_format_return(lk->owner_ip, at, sizeof(at)));
         }
         kprintf("detected by CPU#%d\n", me->id);
         report_end();
