@@ -217,7 +217,9 @@ export class SymbolTable {
     this.sorted = symbols
       .filter((s) => s.type <= 2 && s.shndx !== 0 && s.shndx < 0xff00)
       .slice()
-      .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : b.size - a.size));
+      // At one address, labels (size 0) first and the largest sized symbol last: the binary
+      // search lands on the sized symbol, e.g. _start rather than the _text label beside it.
+      .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : a.size - b.size));
   }
 
   static fromElf(bytes: Uint8Array): SymbolTable {
@@ -236,13 +238,15 @@ export class SymbolTable {
       const mid = (lo + hi) >> 1;
       if (this.sorted[mid]!.value <= a) { best = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    // Walk back over zero-sized labels at the same address to a sized symbol covering addr.
-    for (let i = best; i >= 0 && i > best - 8; i--) {
+    if (best < 0) return undefined;
+    // The nearest sized symbol that covers addr (a few back, past labels inside it), else the
+    // nearest label (assembly without .size) if addr is in its page.
+    for (let i = best; i >= 0 && i > best - 16; i--) {
       const s = this.sorted[i]!;
-      const off = a - s.value;
-      if (off < BigInt(Math.max(s.size, 1)) || (s.size === 0 && i === best)) return { symbol: s, offset: Number(off) };
+      if (s.size > 0 && a - s.value < BigInt(s.size)) return { symbol: s, offset: Number(a - s.value) };
     }
-    return undefined;
+    const s = this.sorted[best]!;
+    return s.size === 0 && a - s.value < 4096n ? { symbol: s, offset: Number(a - s.value) } : undefined;
   }
 
   /** "name+0x1c" or undefined. */

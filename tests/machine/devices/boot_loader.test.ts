@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PhysMem } from '../../../emulator/machine/phys_mem.ts';
-import { ElfError, PT_LOAD, SymbolTable, parseElf, readSymbols } from '../../../emulator/machine/elf.ts';
+import { ElfError, PT_LOAD, SymbolTable, parseElf, readSymbols, type ElfSymbol } from '../../../emulator/machine/elf.ts';
 import {
   BOOTINFO_MAGIC, BOOT_GDT, BOOT_INFO, BootError, GDT_CODE64, GDT_DATA, WAKEUP_MAILBOX, bootTranslate, loadKernel,
   takeWakeupRequest,
@@ -311,6 +311,38 @@ describe('untrusted images', () => {
       }
     }
     expect(accepted).toBeGreaterThan(0);
+  });
+});
+
+describe('symbol table', () => {
+  const sym = (name: string, value: bigint, size: number, type = 2): ElfSymbol =>
+    ({ name, value, addr: Number(BigInt.asIntN(64, value)), size, type, bind: 1, shndx: 1 });
+
+  it('prefers a sized function over a label at the same address, and labels only nearby', () => {
+    const t = new SymbolTable([
+      sym('_text', 0xffffffff80100000n, 0, 0), sym('_start', 0xffffffff80100000n, 0x20),
+      sym('kmain', 0xffffffff80100020n, 0x100), sym('_etext', 0xffffffff80109000n, 0, 0),
+    ]);
+    expect(t.format(0xffffffff80100000n)).toBe('_start');
+    expect(t.format(-2146435072 + 0x24)).toBe('kmain+0x4');
+    expect(t.format(0xffffffff80100200n)).toBeUndefined(); // past kmain, before _etext
+    expect(t.format(0xffffffff80109010n)).toBe('_etext+0x10');
+    expect(t.format(0xffffffff8010b000n)).toBeUndefined();
+    expect(t.lookup('kmain')!.size).toBe(0x100);
+  });
+});
+
+const GUEST = new URL('../../../emulator/guest/build/', import.meta.url);
+describe.skipIf(!existsSync(new URL('kernel.elf', GUEST)))('the guest kernel, when built', () => {
+  it('loads with its initrd and symbolizes its entry point', () => {
+    const image = new Uint8Array(readFileSync(new URL('kernel.elf', GUEST)));
+    const initrdUrl = new URL('initrd.img', GUEST);
+    const initrd = existsSync(initrdUrl) ? new Uint8Array(readFileSync(initrdUrl)) : undefined;
+    const mem = new PhysMem(MEM);
+    const r = loadKernel(mem, image, { cpuCount: 4, initrd, cmdline: '' });
+    expect(r.entry).toBe(-2146435072);
+    expect(r.freePhysStart).toBeGreaterThanOrEqual(r.kernelPhysEnd);
+    expect(SymbolTable.fromElf(image).format(r.entryVirt)).toBe('_start');
   });
 });
 
