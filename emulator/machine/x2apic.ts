@@ -205,6 +205,7 @@ export class X2Apic {
     value = BigInt.asUintN(64, value);
     if (msr === MSR_APIC_BASE) return this.writeApicBase(value);
     if (msr === MSR_TSC_DEADLINE) {
+      this.tick(this.opts.now());
       // Ignored unless the timer is in TSC-deadline mode; 0 disarms (SDM 11.5.4.1).
       if (this.timerMode() === TIMER_TSC_DEADLINE) this.tscDeadline = value === 0n ? Infinity : Number(value);
       return true;
@@ -214,6 +215,9 @@ export class X2Apic {
     // The upper 32 bits of every other x2APIC register are reserved (SDM 11.12.1.2).
     if (value >> 32n !== 0n) return false;
     const v = Number(value);
+    // A deadline reached but not yet ticked is settled first, so a timer write never loses or
+    // re-times an interrupt that was already due.
+    if (msr === X2APIC_LVT_TIMER || msr === X2APIC_TIMER_INITIAL || msr === X2APIC_TIMER_DIVIDE) this.tick(this.opts.now());
     switch (msr) {
       case X2APIC_TPR: this.tpr = v & 0xff; return true;
       case X2APIC_EOI:

@@ -268,6 +268,17 @@ describe('x2APIC timer', () => {
     expect(r(0x839)).toBe(10n); // lazily on the grid even before tick()
   });
 
+  it('settles a deadline already due before a timer register write re-times it', () => {
+    const { a, w, clock } = enabled();
+    w(0x83e, 0b1011);
+    w(0x832, (1 << 17) | 0x31);
+    w(0x838, 100);
+    clock.t = 100; // due, not yet ticked
+    w(0x83e, 0); // divide by 2 from here
+    expect(a.isPending(0x31)).toBe(true);
+    expect(a.nextTimerDeadline()).toBe(100 + 200);
+  });
+
   it('a masked timer keeps counting but raises nothing; writing 0 stops it', () => {
     const { a, w, clock } = enabled();
     w(0x83e, 0b1011);
