@@ -28,8 +28,9 @@ COMMON=(-std=gnu11 -O2 -g -ffreestanding -nostdinc -fno-pie -fno-pic -fno-plt
 # Kernel: higher half (-mcmodel=kernel: every symbol in the top 2 GiB, so
 # 32-bit sign-extended addresses reach it), no red zone (an interrupt pushes
 # its frame right below RSP, over what a leaf function would keep there),
-# integer registers only, stack protector with a global guard.
-KFLAGS=("${COMMON[@]}" -mcmodel=kernel -mno-red-zone -fstack-protector-strong
+# integer registers only, stack protector with a global guard, and no tail
+# calls (a jump instead of a call would drop the caller from backtraces).
+KFLAGS=("${COMMON[@]}" -mcmodel=kernel -mno-red-zone -fno-optimize-sibling-calls -fstack-protector-strong
     -mstack-protector-guard=global -Ikernel)
 UFLAGS=("${COMMON[@]}" -fno-stack-protector -Ilibc)
 LDFLAGS=(-nostdlib -static --build-id=none -z noexecstack -z max-page-size=4096 -z separate-code)

@@ -17,11 +17,13 @@ void fd_init_console(struct proc *p)
     p->fds[2] = (struct fd){ FD_CONSOLE, 0, 1 };
 }
 
-// The caller's open file fd, or NULL.
-static struct fd *fd_lookup(u64 fd)
+// The caller's open file fd, or NULL. fd is a C int: only the low 32 bits of
+// its register count.
+static struct fd *fd_lookup(u64 ufd)
 {
     struct proc *p = myproc();
-    if (fd >= NOFILE || p->fds[fd].kind == FD_NONE)
+    int fd = (int)ufd;
+    if (fd < 0 || fd >= NOFILE || p->fds[fd].kind == FD_NONE)
         return NULL;
     return &p->fds[fd];
 }

@@ -13,8 +13,11 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
     struct proc *p = myproc();
     if (len == 0 || len > MMAP_MAX)
         return -EINVAL;
-    if (flags != (MAP_PRIVATE | MAP_ANONYMOUS) || (long)fd != -1 || off != 0)
+    // prot, flags and fd are C ints: only the low 32 bits of their registers
+    // are defined.
+    if ((u32)flags != (MAP_PRIVATE | MAP_ANONYMOUS) || (int)fd != -1 || off != 0)
         return -EINVAL;
+    prot = (u32)prot;
     if (prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC))
         return -EINVAL;
     len = ROUNDUP(len, PAGE_SIZE);
