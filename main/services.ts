@@ -1,16 +1,27 @@
 // The services behind `window.faultline`: one object implementing every call of the API over
 // the session layer and the emulator host. Electron's main process registers it on IPC and the
-// browser-mode server on its WebSocket; neither adds behaviour of its own.
+// browser-mode server on its WebSocket; neither adds behaviour of its own. Arguments arrive from
+// a page, so each call checks what it was given before using it (check_args.ts).
 
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type {
+  ExportFormat,
+  ExportedFile,
   FaultlineCalls,
-  RecentSession,
+  MachineState,
+  OpenRequest,
   RunProgress,
+  SessionInfo,
   Unsubscribe,
+  VerifyReport,
 } from '../preload/api.ts';
 import pkg from '../package.json' with { type: 'json' };
+import { SessionClient } from './session/session_client.ts';
+import { SessionLibrary } from './library.ts';
+import { writeBookmarks } from './present/bookmark_store.ts';
+import { SessionView } from './present/session_view.ts';
+import * as check from './check_args.ts';
 
 export interface ServicesOptions {
   /** Where recordings are written and where "recent sessions" are listed from. */
@@ -23,51 +34,146 @@ export interface Services extends FaultlineCalls {
   close(): Promise<void>;
 }
 
-const NOT_YET = 'this build cannot read session files yet';
+// Bytes of a session file the page may send to be opened (the WebSocket bounds it too).
+const MAX_OPEN_BYTES = 256 * 1024 * 1024;
 
 export function createServices(options: ServicesOptions): Services {
-  mkdirSync(options.libraryDir, { recursive: true });
+  const library = new SessionLibrary(options.libraryDir);
   const runListeners = new Set<(p: RunProgress) => void>();
-  const unavailable = async (): Promise<never> => {
-    throw new Error(NOT_YET);
+  const sessions = new Map<string, SessionView>();
+  let nextSession = 1;
+
+  const session = (id: unknown): SessionView => {
+    const s = sessions.get(check.str(id, 'session', 64));
+    if (s === undefined) throw new Error('that session is not open (it was closed, or the app restarted)');
+    return s;
+  };
+
+  async function openPath(path: string, name: string, live: boolean): Promise<SessionInfo> {
+    const client = await SessionClient.open(path);
+    try {
+      const view = await SessionView.open(`s${nextSession++}`, name, client, live);
+      sessions.set(view.id, view);
+      return await view.info();
+    } catch (err) {
+      await client.close();
+      throw err;
+    }
+  }
+
+  async function exportFile(view: SessionView, format: ExportFormat): Promise<ExportedFile> {
+    const stem = basename(view.path, '.flt');
+    switch (format) {
+      case 'session':
+        if (view.dirty) await save(view);
+        return { fileName: `${stem}.flt`, mime: 'application/vnd.sqlite3', bytes: new Uint8Array(readFileSync(view.path)) };
+      case 'perfetto':
+      case 'panic-report':
+        throw new Error(`export as ${format} is not available in this build yet`);
+    }
+  }
+
+  async function save(view: SessionView): Promise<SessionInfo> {
+    if (view.live) throw new Error('the run is still recording: save its bookmarks when it has ended');
+    writeBookmarks(view.path, view.bookmarks(), new Date());
+    view.dirty = false;
+    return view.info();
+  }
+
+  async function stateAt(view: SessionView, t: number): Promise<MachineState> {
+    return { t, seq: -1, cpus: [], console: await view.consoleAt(t) };
+  }
+
+  const notYet = async (): Promise<never> => {
+    throw new Error('running scenarios is not available in this build yet');
   };
 
   return {
     appInfo: async () => ({ mode: options.mode, version: pkg.version }),
     scenarios: async () => [],
-    recentSessions: async (): Promise<RecentSession[]> =>
-      readdirSync(options.libraryDir)
-        .filter((name) => name.endsWith('.flt'))
-        .map((name) => {
-          const st = statSync(join(options.libraryDir, name));
-          return { key: name, name, bytes: st.size, modified: st.mtimeMs };
-        })
-        .sort((a, b) => b.modified - a.modified),
-    startRun: unavailable,
-    pauseRun: unavailable,
-    resumeRun: unavailable,
-    stopRun: unavailable,
-    openSession: unavailable,
-    closeSession: unavailable,
-    saveSession: unavailable,
-    verifySession: unavailable,
-    exportSession: unavailable,
-    spans: unavailable,
-    events: unavailable,
-    eventDetail: unavailable,
-    jump: unavailable,
-    stateAt: unavailable,
-    step: unavailable,
-    symbolize: unavailable,
-    source: unavailable,
-    bookmarks: unavailable,
-    addBookmark: unavailable,
-    updateBookmark: unavailable,
-    removeBookmark: unavailable,
+    recentSessions: async () => library.list(),
+
+    startRun: notYet,
+    pauseRun: notYet,
+    resumeRun: notYet,
+    stopRun: notYet,
+
+    openSession: async (request: OpenRequest) => {
+      const r = check.obj(request, 'request');
+      if (r.from === 'recent') {
+        const key = check.str(r.key, 'key', 300);
+        return openPath(library.pathOf(key), basename(key), false);
+      }
+      if (r.from === 'bytes') {
+        const name = check.str(r.name, 'name', 300);
+        const bytes = check.bytes(r.bytes, 'bytes', MAX_OPEN_BYTES);
+        return openPath(library.importBytes(name, bytes), name, false);
+      }
+      throw new Error('open: unknown request');
+    },
+    closeSession: async (id) => {
+      const view = session(id);
+      sessions.delete(view.id);
+      await view.client.close();
+    },
+    saveSession: async (id) => save(session(id)),
+    verifySession: async (id): Promise<VerifyReport> => {
+      const view = session(id);
+      try {
+        const full = await SessionClient.open(view.path, { check: 'full' });
+        await full.close();
+        return { ok: true, problems: [] };
+      } catch (err) {
+        return { ok: false, problems: [err instanceof Error ? err.message : String(err)] };
+      }
+    },
+    exportSession: async (id, format) => exportFile(session(id), check.oneOf(format, 'format', ['session', 'perfetto', 'panic-report'] as const)),
+
+    spans: async (q) => session(check.obj(q, 'query').session).spans(check.range(q)),
+    events: async (q) => session(check.obj(q, 'query').session).events({ ...check.range(q), limit: check.int(q.limit, 'limit', 1, 100_000) }),
+    eventDetail: async (id, seq) => session(id).eventDetail(check.int(seq, 'seq', 0, Number.MAX_SAFE_INTEGER)),
+    jump: async (q) => {
+      const j = check.obj(q, 'query');
+      return session(j.session).jump({
+        session: String(j.session), t: check.num(j.t, 't'),
+        cpu: j.cpu === null ? null : check.int(j.cpu, 'cpu', 0, 255),
+        target: check.oneOf(j.target, 'target', ['event', 'fault', 'privilege', 'lock', 'panic'] as const),
+        direction: check.oneOf(j.direction, 'direction', [1, -1] as const),
+      });
+    },
+
+    stateAt: async (id, t) => stateAt(session(id), check.num(t, 't')),
+    step: async (q) => {
+      const s = check.obj(q, 'query');
+      session(s.session);
+      const t = check.num(s.t, 't');
+      return t + check.oneOf(s.direction, 'direction', [1, -1] as const);
+    },
+
+    symbolize: async (id, addr) => session(id).symbolInfo(check.str(addr, 'addr', 18)),
+    source: async (id, file) => session(id).source(check.str(file, 'file', 4096)),
+
+    bookmarks: async (id) => session(id).bookmarks(),
+    addBookmark: async (id, b) => {
+      const x = check.obj(b, 'bookmark');
+      return session(id).addBookmark({ t: check.num(x.t, 't'), title: check.str(x.title, 'title', 4096), note: check.str(x.note, 'note', 100_000) });
+    },
+    updateBookmark: async (id, b) => {
+      const x = check.obj(b, 'bookmark');
+      return session(id).updateBookmark({
+        id: check.int(x.id, 'id', 0, Number.MAX_SAFE_INTEGER), t: check.num(x.t, 't'),
+        title: check.str(x.title, 'title', 4096), note: check.str(x.note, 'note', 100_000),
+      });
+    },
+    removeBookmark: async (id, bookmark) => session(id).removeBookmark(check.int(bookmark, 'id', 0, Number.MAX_SAFE_INTEGER)),
+
     onRun: (listener) => {
       runListeners.add(listener);
       return () => runListeners.delete(listener);
     },
-    close: async () => {},
+    close: async () => {
+      await Promise.all([...sessions.values()].map((s) => s.client.close()));
+      sessions.clear();
+    },
   };
 }
