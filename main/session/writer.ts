@@ -45,6 +45,9 @@ export class SessionWriter {
   private pendingEvents = 0;
   private lastCommit = performance.now();
   private finished = false;
+  private committedEvents = 0;
+  /** Called after each commit with the number of events now safely in the file. */
+  onCommit: (events: number) => void = () => {};
 
   /** Creates (or replaces) the file at `path` and stores the run's inputs. */
   constructor(readonly path: string, inputs: SessionInputs) {
@@ -141,7 +144,11 @@ export class SessionWriter {
 
   /** Commits every queued batch now. */
   commit(): void {
-    if (this.pending.length > 0) this.commitTx(this.pending);
+    if (this.pending.length > 0) {
+      this.commitTx(this.pending);
+      this.committedEvents += this.pendingEvents;
+      this.onCommit(this.committedEvents);
+    }
     this.pending = [];
     this.pendingEvents = 0;
     this.lastCommit = performance.now();

@@ -1,0 +1,24 @@
+// Between the host (caller's thread) and the emulator worker.
+
+import type { MachineRecipe } from './machine_recipe.ts';
+import type { StopReason } from '../session/outcome.ts';
+
+export interface EmulatorJob {
+  recipe: MachineRecipe;
+  /** Instructions (all CPUs together) after which the run stops. */
+  budget: number;
+  /** Instructions per run slice: progress, stop requests and checkpoints happen between slices. */
+  slice: number;
+  /** Virtual ticks between checkpoints (0: none). */
+  checkpointEvery: number;
+  /** Every how many checkpoints a full one is taken (the others hold dirty pages only). */
+  fullEvery: number;
+}
+
+/** Control word shared with the worker (an Int32Array over a SharedArrayBuffer). */
+export const Control = { Run: 0, Stop: 1 } as const;
+
+export type EmulatorReport =
+  | { type: 'progress'; instructions: number; t: number; events: number }
+  | { type: 'done'; stop: StopReason; instructions: number; t: number; events: number; wallMs: number }
+  | { type: 'error'; message: string };

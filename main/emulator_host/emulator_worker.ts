@@ -1,0 +1,63 @@
+// The emulator thread: builds the machine, runs it in slices, streams its event batches straight
+// to the recorder's port as transferred buffers, takes checkpoints between slices, and tells the
+// host how far it got. It never waits on the recorder.
+
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { EventBatch } from '../../emulator/machine/events.ts';
+import type { StopCause } from '../../emulator/machine/machine.ts';
+import { buildMachine } from './machine_recipe.ts';
+import { Control, type EmulatorJob, type EmulatorReport } from './emulator_protocol.ts';
+import type { RecorderMessage } from '../session/recorder_protocol.ts';
+import type { StopReason } from '../session/outcome.ts';
+
+const parent = parentPort!;
+const { job, recorder, control } = workerData as { job: EmulatorJob; recorder: MessagePort; control: Int32Array };
+const report = (r: EmulatorReport) => parent.postMessage(r);
+const send = (m: RecorderMessage, transfer: ArrayBuffer[] = []) => recorder.postMessage(m, transfer);
+
+const STOP_REASONS: Record<StopCause, StopReason> = {
+  'budget': 'budget', 'power-off': 'power-off', 'all-halted': 'idle', 'shutdown': 'triple-fault',
+  'condition': 'cancelled', 'reset': 'reset',
+};
+
+async function main(): Promise<void> {
+  const machine = await buildMachine(job.recipe);
+  let events = 0;
+  machine.attach({
+    onBatch: (b: EventBatch) => {
+      events += b.count;
+      // The machine starts a fresh buffer for every batch, so this one can be handed over.
+      send({ type: 'batch', firstSeq: b.firstSeq, count: b.count, words: b.words, texts: b.texts }, [b.words.buffer as ArrayBuffer]);
+    },
+  });
+  const started = performance.now();
+  let instructions = 0;
+  let checkpoints = 0;
+  let nextCheckpoint = job.checkpointEvery > 0 ? 0 : Infinity;
+  let stop: StopReason = 'budget';
+  for (;;) {
+    if (machine.clock >= nextCheckpoint) {
+      const full = checkpoints % job.fullEvery === 0;
+      const snapshot = machine.snapshot(full);
+      checkpoints++;
+      send({ type: 'checkpoint', t: machine.clock, seq: snapshot.eventSeq, full: snapshot.full, snapshot },
+        snapshot.pages.map(([, page]) => page.buffer as ArrayBuffer));
+      nextCheckpoint = machine.clock + job.checkpointEvery;
+    }
+    if (Atomics.load(control, 0) === Control.Stop) { stop = 'cancelled'; break; }
+    const left = job.budget - instructions;
+    if (left <= 0) { stop = 'budget'; break; }
+    const r = machine.run(Math.min(job.slice, left, Math.max(1, nextCheckpoint - machine.clock)));
+    instructions += r.instructions;
+    report({ type: 'progress', instructions, t: machine.clock, events });
+    if (r.cause !== 'budget') { stop = STOP_REASONS[r.cause]; break; }
+  }
+  machine.flushEvents();
+  send({ type: 'finish', stop, instructions });
+  report({ type: 'done', stop, instructions, t: machine.clock, events, wallMs: performance.now() - started });
+}
+
+main().catch((e: unknown) => {
+  send({ type: 'abandon', reason: String(e) });
+  report({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+});

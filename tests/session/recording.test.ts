@@ -1,0 +1,93 @@
+// Recording real machine runs through the emulator host: the emulator and the recorder each in
+// their own thread, the file finished with the run's outcome, or cut short by a stop or a crash.
+
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeBatch, type MachineEvent } from '../../emulator/machine/events.ts';
+import { record } from '../../main/emulator_host/host.ts';
+import { SessionReader } from '../../main/session/reader.ts';
+import { scriptedInputs, tempDir } from './fixtures/record_scripted.ts';
+import { userKernelProgram, type ProgramOptions } from './fixtures/user_kernel_program.ts';
+
+const recipe = (options: ProgramOptions) => ({ module: new URL('./fixtures/user_kernel_program.ts', import.meta.url).href, build: 'userKernelProgram', options });
+const inputs = { ...scriptedInputs(2), scenario: 'user-kernel-program' };
+
+/** The same program run in this thread, for comparison: the events a recording must hold. */
+function directRun(options: ProgramOptions, budget: number): MachineEvent[] {
+  const m = userKernelProgram(options);
+  const events: MachineEvent[] = [];
+  m.attach({ onBatch: (b) => events.push(...decodeBatch(b)) });
+  m.run(budget);
+  return events;
+}
+
+describe('recording a machine run', () => {
+  it('stores exactly the events the machine emits, and the outcome of the run', async () => {
+    const out = join(tempDir(), 'run.flt');
+    const options = { cpus: 2, syscalls: 400 };
+    const result = await record({ recipe: recipe(options), inputs, out, budget: 5_000_000, checkpointEvery: 50_000 }).done;
+    expect(result.outcome.kind).toBe('exit');
+    const want = directRun(options, 5_000_000);
+    const reader = SessionReader.open(out);
+    const info = reader.info();
+    expect(info.status).toBe('complete');
+    expect(info.events).toBe(want.length);
+    expect(reader.events({ limit: 100000 })).toEqual(want);
+    expect(info.checkpoints).toBeGreaterThan(2);
+    const lockLane = reader.tracks().find((t) => t.kind === 'lock');
+    expect(lockLane?.name).toBe('tty_lock on CPU 0');
+    // The last call powers the machine off and never returns.
+    const sysrets = want.filter((e) => e.kind === 'priv-switch' && e.cause === 'sysret').length;
+    expect(sysrets).toBe(399);
+    expect(reader.flows(0, info.tLast + 1).filter((f) => f.kind === 'syscall').length).toBe(sysrets);
+    reader.close();
+  });
+
+  it('ends early on stop() with a file marked cut short', async () => {
+    const out = join(tempDir(), 'stopped.flt');
+    let slices = 0;
+    const recording = record({
+      recipe: recipe({ cpus: 2, syscalls: 0 }), inputs, out, budget: Number.MAX_SAFE_INTEGER,
+      onProgress: () => { if (++slices === 3) recording.stop(); },
+    });
+    const result = await recording.done;
+    expect(result.outcome.kind).toBe('cut-short');
+    const reader = SessionReader.open(out);
+    expect(reader.info().outcome.kind).toBe('cut-short');
+    expect(reader.info().events).toBeGreaterThan(0);
+    reader.close();
+  });
+
+  it('survives kill -9 of the recording process: the file opens, holds every committed batch, and is marked cut short', async () => {
+    const out = join(tempDir(), 'killed.flt');
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/record_until_killed.ts', import.meta.url).pathname, out], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const committed = await new Promise<number>((resolve, reject) => {
+      let seen = 0;
+      let commits = 0;
+      child.stdout.on('data', (chunk: Buffer) => {
+        for (const m of chunk.toString().matchAll(/committed (\d+)/g)) {
+          seen = Number(m[1]);
+          if (++commits === 3) {
+            child.kill('SIGKILL');
+            resolve(seen);
+          }
+        }
+      });
+      child.on('exit', () => reject(new Error('the child ended before it was killed')));
+      setTimeout(() => reject(new Error('no commits seen')), 60000);
+    });
+    await new Promise((r) => child.once('exit', r));
+    expect(existsSync(out)).toBe(true);
+    const reader = SessionReader.open(out);
+    const info = reader.info();
+    expect(info.status).toBe('cut-short');
+    expect(info.outcome.kind).toBe('cut-short');
+    expect(info.events).toBeGreaterThanOrEqual(committed);
+    const stored = reader.events({ limit: 100000 });
+    const want = directRun({ cpus: 2, syscalls: 0 }, info.tLast + 10_000).slice(0, stored.length);
+    expect(stored).toEqual(want);
+    reader.close();
+  });
+});
