@@ -10,6 +10,7 @@ import { StopReason } from '../x86/interpreter.ts';
 import { EventKind, EventLog, SwitchCause, type EventObserver, InterruptSource } from './events.ts';
 import { deliverInterrupt, raiseException, Source, type Delivered, type ExceptionRecord } from './exceptions.ts';
 import { ConsoleLine, DebugConsole, DEBUGCON_PORT, type ConsoleChannel, type ConsoleLineState } from './debug_console.ts';
+import { BOOT_GDT, BOOT_PML4, loadKernel, takeWakeupRequest, type BootResult } from './boot_loader.ts';
 import { IoPortBus } from './io_ports.ts';
 import { PAGE, PhysMem } from './phys_mem.ts';
 import { POWER_OFF_PORT, PowerControl, RESET_PORT } from './power.ts';
@@ -60,9 +61,12 @@ export interface MachineSnapshot {
   pages: [number, Uint8Array][];
 }
 
-/** Wakeup mailbox fields (GUEST-INTERFACE.md, "Starting the other CPUs"). */
-export const MAILBOX = 0x8000;
-export const BOOT_GDT = 0x6000, BOOT_PML4 = 0x1000;
+/** What the machine boots: a kernel ELF, an initrd and a command line. */
+export interface GuestImage {
+  kernel: Uint8Array;
+  initrd?: Uint8Array;
+  cmdline?: string;
+}
 
 function num64(v: number): [number, number] {
   return [v | 0, Math.floor(v / 4294967296) | 0];
@@ -308,14 +312,33 @@ export class Machine implements SystemContext {
   /** A start-up IPI: a waiting CPU takes its entry from the wakeup mailbox and acknowledges. */
   private startFromMailbox(v: VCpu): void {
     if (v.state !== RunState.WaitStartup) return;
-    const mem = this.mem;
-    if (mem.read32(MAILBOX) !== 1 || mem.read32(MAILBOX + 4) !== v.id) return;
-    const rip = Number(BigInt.asIntN(64, mem.read64(MAILBOX + 8)));
-    const arg = Number(BigInt.asIntN(64, mem.read64(MAILBOX + 16)));
-    const rsp = Number(BigInt.asIntN(64, mem.read64(MAILBOX + 24)));
-    v.enterBootState(rip, rsp, arg, v.id, BOOT_GDT, BOOT_PML4);
-    mem.write32(MAILBOX, 0);
-    this.startCpu(v, rip, rsp);
+    const req = takeWakeupRequest(this.mem, v.id);
+    if (!req) return;
+    v.enterBootState(req.rip, req.rsp, Number(BigInt.asIntN(64, req.rdi)), v.id, BOOT_GDT, BOOT_PML4);
+    this.startCpu(v, req.rip, req.rsp);
+  }
+
+  /** The image booted last (a reset boots it again, as a PC reboots from its disk). */
+  image: GuestImage | null = null;
+  bootResult: BootResult | null = null;
+
+  /**
+   * Loads a guest image as the boot loader does (GUEST-INTERFACE.md) and starts CPU 0 at its
+   * entry; the other CPUs wait for a start-up IPI. Throws ElfError/BootError for a bad image.
+   */
+  boot(image: GuestImage): BootResult {
+    this.mem.bytes.fill(0);
+    this.mem.dirty.fill(1);
+    this.code.clear();
+    const r = loadKernel(this.mem, image.kernel, {
+      cpuCount: this.cpuCount, ...(image.initrd ? { initrd: image.initrd } : {}), cmdline: image.cmdline ?? '',
+    });
+    this.image = image;
+    this.bootResult = r;
+    for (const v of this.vcpus) { v.state = RunState.WaitStartup; v.apic.powerOn(); v.pid = -1; }
+    this.vcpus[0]!.enterBootState(r.entry, r.stackTop, r.bootInfoPhys, 0, r.gdtPhys, r.pml4Phys);
+    this.onReset = () => { if (this.image) this.boot(this.image); };
+    return r;
   }
 
   /** Sends an NMI to a CPU (panic stopping the others, watchdogs). */

@@ -12,7 +12,7 @@ import { CR4_PGE, CR4_SMAP, CR4_SMEP, EFER_NXE } from './mmu.ts';
 import type { VCpu } from './vcpu.ts';
 
 export const MSR = {
-  TSC: 0x10, APIC_BASE: 0x1b, PAT: 0x277, EFER: 0xc0000080, STAR: 0xc0000081, LSTAR: 0xc0000082,
+  TSC: 0x10, APIC_BASE: 0x1b, TSC_DEADLINE: 0x6e0, PAT: 0x277, EFER: 0xc0000080, STAR: 0xc0000081, LSTAR: 0xc0000082,
   CSTAR: 0xc0000083, FMASK: 0xc0000084, FS_BASE: 0xc0000100, GS_BASE: 0xc0000101,
   KERNEL_GS_BASE: 0xc0000102, TSC_AUX: 0xc0000103,
 } as const;
@@ -40,6 +40,13 @@ export interface SystemContext extends DeliveryHost {
 
 function toNum(v: bigint): number {
   return Number(BigInt.asIntN(64, v));
+}
+
+/** A popped 64-bit value as a number: exact when canonical, else a non-canonical stand-in that
+ * the canonical checks reject. */
+function canonicalOrSentinel(lo: number, hi: number): number {
+  const n = canonicalNum(lo, hi);
+  return n === n ? n : 2 ** 60;
 }
 
 function canonicalOrGp(cpu: Cpu, v: bigint): number {
@@ -114,6 +121,7 @@ export class SystemOps implements SystemHooks {
       case SysOp.Syscall: this.syscall(v); return;
       case SysOp.Sysret: this.sysret(v, i); return;
       case SysOp.Iretq: this.iret(v, i.size); return;
+      case SysOp.RetFar: this.retFar(v, i); return;
       case SysOp.Int: this.softInt(v, i.immLo & 0xff); return;
       case SysOp.Int3: this.softInt(v, 3); return;
       case SysOp.In: {
@@ -199,7 +207,7 @@ export class SystemOps implements SystemHooks {
       case 0: {
         const x = Number(val & 0xffffffffn);
         if (val >> 32n !== 0n) cpu.gp0();
-        if ((x & 0x80000001) !== 0x80000001) cpu.gp0(); // leaving paging or protected mode: not supported in long mode
+        if (((x & 0x80000001) >>> 0) !== 0x80000001) cpu.gp0(); // leaving paging or protected mode: not supported in long mode
         const changed = (cpu.cr0 ^ x) >>> 0;
         cpu.cr0 = x >>> 0;
         if (changed & (1 << 16)) v.mmu.flush();
@@ -246,8 +254,10 @@ export class SystemOps implements SystemHooks {
 
   writeMsr(v: VCpu, msr: number, val: bigint): void {
     const cpu = v.cpu;
-    if (msr === MSR.APIC_BASE || (msr >= 0x800 && msr <= 0x8ff)) {
+    if (msr === MSR.APIC_BASE || msr === MSR.TSC_DEADLINE || (msr >= 0x800 && msr <= 0x8ff)) {
       if (!this.m.apicWrite(v, msr, val)) cpu.gp0();
+      // A timer write may have raised an interrupt that is already due: look before the next instruction.
+      cpu.attention = true;
       return;
     }
     switch (msr) {
@@ -364,11 +374,7 @@ export class SystemOps implements SystemHooks {
     const rsp = toNum(rd(3));
     const ss = Number(rd(4) & 0xffffn);
     const rpl = cs & 3;
-    if ((cs & 0xfffc) === 0 || rpl < cpu.cpl) cpu.fault(13, cs & 0xfffc);
-    if ((cs | 7) > v.gdtLimit) cpu.fault(13, cs & 0xfffc);
-    const desc = v.mmu.sysRead64(v.gdtBase + (cs & 0xfff8));
-    if (((desc >> 43n) & 3n) !== 3n || ((desc >> 53n) & 1n) !== 1n || Number((desc >> 45n) & 3n) !== rpl) cpu.fault(13, cs & 0xfffc);
-    if (((desc >> 47n) & 1n) === 0n) cpu.fault(11, cs & 0xfffc);
+    this.checkReturnCs(v, cs);
     if (rpl !== 0 && (ss & 3) !== rpl) cpu.fault(13, ss & 0xfffc);
     if (!(rip >= -140737488355328 && rip < 140737488355328)) cpu.gp0();
     // RFLAGS: IOPL only at CPL 0, IF only when CPL <= IOPL (SDM Vol. 2, IRET).
@@ -387,6 +393,55 @@ export class SystemOps implements SystemHooks {
     v.nmiBlocked = false;
     cpu.attention = true;
     this.m.onIret(v, fromCpl, fromRip);
+  }
+
+  /** Checks a code-segment selector loaded by a far return or IRET: present 64-bit code whose DPL
+   * equals the selector's RPL, with RPL >= CPL (SDM Vol. 2, RET far / IRET). */
+  private checkReturnCs(v: VCpu, cs: number): void {
+    const cpu = v.cpu;
+    if ((cs & 0xfffc) === 0 || (cs & 3) < cpu.cpl || (cs | 7) > v.gdtLimit) cpu.fault(13, cs & 0xfffc);
+    const desc = v.mmu.sysRead64(v.gdtBase + (cs & 0xfff8));
+    if (((desc >> 43n) & 3n) !== 3n || ((desc >> 53n) & 1n) !== 1n || Number((desc >> 45n) & 3n) !== (cs & 3)) {
+      cpu.fault(13, cs & 0xfffc);
+    }
+    if (((desc >> 47n) & 1n) === 0n) cpu.fault(11, cs & 0xfffc);
+  }
+
+  /**
+   * RET far (CA/CB; LRETQ with REX.W): pops RIP and CS, releases imm16 bytes, and on a return to
+   * an outer privilege level pops RSP and SS too. Kernels use it to reload CS after LGDT.
+   */
+  private retFar(v: VCpu, i: Instr): void {
+    const cpu = v.cpu;
+    const n = i.size === 8 ? 8 : i.size === 2 ? 2 : 4;
+    const sp = cpu.regNum(4);
+    const rd = (a: number): number => {
+      if (n === 2) return cpu.bus.read16(a);
+      if (n === 4) return cpu.bus.read32(a) >>> 0;
+      const lo = cpu.bus.read64(a);
+      return canonicalOrSentinel(lo, cpu.bus.hi);
+    };
+    const rip = rd(sp);
+    const cs = rd(sp + n) & 0xffff;
+    this.checkReturnCs(v, cs);
+    const imm = i.immLo & 0xffff;
+    let newSp = sp + 2 * n + imm;
+    let ss = cpu.ss;
+    const rpl = cs & 3;
+    if (rpl > cpu.cpl) {
+      const outerSp = rd(newSp);
+      ss = rd(newSp + n) & 0xffff;
+      if ((ss & 3) !== rpl) cpu.fault(13, ss & 0xfffc);
+      newSp = outerSp + imm;
+    }
+    if (!(rip >= -140737488355328 && rip < 140737488355328)) cpu.gp0();
+    const fromCpl = cpu.cpl, fromRip = cpu.rip;
+    cpu.cs = cs;
+    cpu.ss = ss;
+    v.setCpl(rpl);
+    cpu.lo[4] = newSp | 0; cpu.hi[4] = Math.floor(newSp / 4294967296) | 0;
+    cpu.nextRip = rip;
+    if (fromCpl !== rpl) this.m.onIret(v, fromCpl, fromRip);
   }
 
   /** INT n / INT3: a software interrupt through the IDT, gate DPL checked against CPL. */

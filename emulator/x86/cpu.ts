@@ -58,7 +58,7 @@ export const enum SysOp {
   Hlt, Cli, Sti, Lgdt, Lidt, Ltr, Sgdt, Sidt, Str, MovFromCr, MovToCr, Rdmsr, Wrmsr, Swapgs,
   Syscall, Sysret, Iretq, Int, Int3, Into, Invlpg, In, Out, Cpuid, Rdtsc, Rdtscp, Clac, Stac,
   MovToSeg, MovFromSeg, PopFs, PopGs, PushFs, PushGs, Rdfsbase, Rdgsbase, Wrfsbase, Wrgsbase,
-  Pushf, Popf, Lsl, Verr, Wbinvd, Lfence, Sfence, Mfence, Clts, Lmsw, Smsw,
+  Pushf, Popf, Lsl, Verr, Wbinvd, Lfence, Sfence, Mfence, Clts, Lmsw, Smsw, RetFar,
 }
 
 export const SYSOP_NAMES = ['hlt', 'cli', 'sti', 'lgdt', 'lidt', 'ltr', 'sgdt', 'sidt', 'str',
@@ -66,7 +66,7 @@ export const SYSOP_NAMES = ['hlt', 'cli', 'sti', 'lgdt', 'lidt', 'ltr', 'sgdt', 
   'into', 'invlpg', 'in', 'out', 'cpuid', 'rdtsc', 'rdtscp', 'clac', 'stac', 'mov to seg',
   'mov from seg', 'pop fs', 'pop gs', 'push fs', 'push gs', 'rdfsbase', 'rdgsbase', 'wrfsbase',
   'wrgsbase', 'pushf', 'popf', 'lsl', 'verr', 'wbinvd', 'lfence', 'sfence', 'mfence', 'clts',
-  'lmsw', 'smsw'];
+  'lmsw', 'smsw', 'ret far'];
 
 /**
  * Thrown (as this one preallocated object, never an Error) to abandon the current instruction

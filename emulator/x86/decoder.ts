@@ -223,6 +223,8 @@ export function decode(cpu: Cpu, rip: number): Instr {
       case 0xc7: modrm(); immZ(size); h = i.op === 0 ? MOV_EI[size]! : ud; break;
       case 0xc8: size = dsize; i.immLo = imm16(); i.imm2 = rd(); h = ENTER[size]!; break;
       case 0xc9: size = dsize; h = LEAVE[size]!; break;
+      case 0xca: i.immLo = imm16(); i.op = SysOp.RetFar; h = sys; break;
+      case 0xcb: i.op = SysOp.RetFar; h = sys; break;
       case 0xcc: i.op = SysOp.Int3; h = sys; break;
       case 0xcd: i.op = SysOp.Int; i.immLo = rd(); h = sys; break;
       case 0xcf: i.op = SysOp.Iretq; h = sys; break;
