@@ -19,7 +19,7 @@ export LC_ALL=C
 export SOURCE_DATE_EPOCH=0
 
 CC=${CC:-gcc}
-COMMON=(-std=gnu11 -O2 -g -ffreestanding -nostdinc -fno-pie -fno-pic -fno-plt
+COMMON=(-std=gnu11 -O2 -g -ffreestanding -nostdinc -fno-pie -fno-pic
     -mgeneral-regs-only -fcf-protection=none -fno-asynchronous-unwind-tables -fno-unwind-tables
     -fno-omit-frame-pointer -fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns
     -Wall -Wextra -Werror

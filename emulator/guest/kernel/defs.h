@@ -56,7 +56,7 @@ void double_fault(struct trapframe *tf) __attribute__((noreturn));
 int ksym_lookup(u64 addr, const char **name, u64 *offset, u64 *size);
 const char *ksym_format(u64 addr, char *buf, size_t size);
 const char *ksym_format_return(u64 ret, char *buf, size_t size);
-void print_backtrace(u64 rbp, u64 stack_lo, u64 stack_hi);
+void print_backtrace(u64 rbp, u64 at_rsp);
 
 // kalloc.c
 void kalloc_init(u64 phys_start, u64 phys_end);

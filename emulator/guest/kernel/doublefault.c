@@ -40,7 +40,7 @@ void double_fault(struct trapframe *tf)
     kprintf("CPU: %d PID: %d Comm: %s\n", c->id, p ? p->pid : 0, p ? p->name : "swapper");
     print_registers(tf);
     if ((tf->cs & 3) == 0)
-        print_backtrace(tf->rbp, 0, 0);
+        print_backtrace(tf->rbp, 0);
     report_end();
     panic(overflow ? "kernel stack overflow" : "double fault");
 }

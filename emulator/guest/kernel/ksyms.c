@@ -71,20 +71,21 @@ const char *ksym_format_return(u64 ret, char *buf, size_t size)
 // Walk the frame-pointer chain: with -fno-omit-frame-pointer every function
 // starts with push %rbp; mov %rsp,%rbp, so [rbp] is the caller's rbp and
 // [rbp+8] the return address into the caller. A frame pointer is followed only
-// if it lies in mapped kernel memory (a corrupted stack must not fault here),
-// and inside [stack_lo, stack_hi) when those bounds are given.
-void print_backtrace(u64 rbp, u64 stack_lo, u64 stack_hi)
+// if it lies in mapped kernel memory: a corrupted stack must not fault here.
+// at_rsp, if it is a return address, comes first, marked "?" as Linux marks
+// addresses found on the stack rather than through the frame chain.
+void print_backtrace(u64 rbp, u64 at_rsp)
 {
     char buf[96];
+    const char *name;
+    u64 off, len;
     kprintf("Call Trace:\n <TASK>\n");
+    if (at_rsp && ksym_lookup(at_rsp - 1, &name, &off, &len))
+        kprintf("  ? %s\n", ksym_format_return(at_rsp, buf, sizeof(buf)));
     for (int depth = 0; depth < 24 && rbp; depth++) {
         if ((rbp & 7) || !kernel_address_mapped(rbp) || !kernel_address_mapped(rbp + 15))
             break;
-        if (stack_hi && (rbp < stack_lo || rbp + 16 > stack_hi))
-            break;
         u64 ret = ((u64 *)rbp)[1];
-        const char *name;
-        u64 off, len;
         if (!ksym_lookup(ret - 1, &name, &off, &len))
             break;
         kprintf("  %s\n", ksym_format_return(ret, buf, sizeof(buf)));

@@ -137,7 +137,7 @@ static void report_cycle(struct cpu *c, struct held_lock *held, struct spinlock 
         kprintf(" #%d: %p (%s), at: %s\n", i, c->held[i].lock, c->held[i].lock->name,
                 ksym_format_return(c->held[i].ip, at, sizeof(at)));
     kprintf("\nstack backtrace:\n");
-    print_backtrace((u64)__builtin_frame_address(0), 0, 0);
+    print_backtrace((u64)__builtin_frame_address(0), 0);
     const char *text = report_end();
     trace1(TRACE_LOCKDEP, text, (u64)n);
 }

@@ -55,7 +55,7 @@ void panic(const char *fmt, ...)
     kprintf("Kernel panic - not syncing: %s\n", msg);
     kprintf("CPU: %d PID: %d Comm: %s\n", c->id, p ? p->pid : 0, p ? p->name : "swapper");
     print_registers(&regs);
-    print_backtrace(regs.rbp, 0, 0);
+    print_backtrace(regs.rbp, 0);
     report_end();
 
     // NMI to all CPUs but this one (x2APIC ICR, SDM 11.6.1): each prints where
@@ -100,7 +100,7 @@ void nmi_handler(struct trapframe *tf)
         kprintf("spinning on lock %s held by CPU#%d\n", c->spinning_on->name,
                 c->spinning_on->cpu ? c->spinning_on->cpu->id : -1);
     if ((tf->cs & 3) == 0)
-        print_backtrace(tf->rbp, 0, 0);
+        print_backtrace(tf->rbp, 0);
     __atomic_store_n(&nmi_print_lock, 0, __ATOMIC_RELEASE);
     __atomic_fetch_add(&stopped_cpus, 1, __ATOMIC_ACQ_REL);
     stop_this_cpu();

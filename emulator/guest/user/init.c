@@ -1,11 +1,22 @@
 // init: the first process. Runs each program named on the kernel command line
 // after "--" (or "hello" if none) one after the other, and reports how each
-// ended. When init exits, the kernel powers the machine off.
+// ended. A word "prog,arg1,arg2" runs prog with those arguments:
+//   init=init -- readkptr hello crashlab,BAD_USER_PTR
+// When init exits, the kernel powers the machine off.
 #include "libc.h"
 
-static void run(char *prog)
+static void run(char *word)
 {
-    char *argv[] = { prog, NULL };
+    char *argv[8];
+    int argc = 0;
+    for (char *p = word; p && argc < 7;) {
+        argv[argc++] = p;
+        p = strchr(p, ',');
+        if (p)
+            *p++ = 0;
+    }
+    argv[argc] = NULL;
+    char *prog = argv[0];
     int pid = spawn(prog, argv);
     if (pid < 0) {
         printf("init: cannot run %s: %s\n", prog, errno_name(pid));
