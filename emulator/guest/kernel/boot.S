@@ -32,6 +32,16 @@ _start:
     .type ap_entry, @function
 ap_entry:
     cli
+    // Our stack is a kernel stack in the vmalloc region, which the boot page
+    // tables do not map: switch to the kernel's page tables before the first
+    // push. They use the NX bit, so EFER.NXE first (with NXE = 0, bit 63 of
+    // a paging entry is reserved: SDM 4.5.4). RDMSR/WRMSR leave RDI alone.
+    mov $0xc0000080, %ecx
+    rdmsr
+    or $0x800, %eax
+    wrmsr
+    mov kernel_pml4_phys(%rip), %rax
+    mov %rax, %cr3
     xor %ebp, %ebp
     call ap_main                    // RDI = struct cpu *
 1:  hlt

@@ -13,12 +13,17 @@ static struct free_page *free_list;
 static u64 free_pages;
 
 // Every whole page of [phys_start, phys_end) becomes free. The boot info
-// says where free RAM starts (after the kernel and the initrd).
+// says where free RAM starts (after the kernel and the initrd). Only CPU 0
+// runs yet, so the list is built without taking the lock.
 void kalloc_init(u64 phys_start, u64 phys_end)
 {
     initlock(&kmem_lock, "kmem_lock");
-    for (u64 pa = ROUNDUP(phys_start, PAGE_SIZE); pa + PAGE_SIZE <= phys_end; pa += PAGE_SIZE)
-        kfree(P2V(pa));
+    for (u64 pa = ROUNDUP(phys_start, PAGE_SIZE); pa + PAGE_SIZE <= phys_end; pa += PAGE_SIZE) {
+        struct free_page *page = P2V(pa);
+        page->next = free_list;
+        free_list = page;
+        free_pages++;
+    }
 }
 
 // Returns a direct-map address, or NULL when memory is exhausted.

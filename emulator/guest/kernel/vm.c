@@ -13,6 +13,7 @@
 #include "bootinfo.h"
 
 u64 *kernel_pml4;
+u64 kernel_pml4_phys;        // for boot.S: a new CPU loads it into CR3
 
 // Linker-script symbols: the kernel image's sections, page aligned.
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _ksyms[], _end[];
@@ -93,6 +94,7 @@ void vm_init(void)
     // The vmalloc region's top-level table exists before any process copies
     // the kernel half.
     kernel_pml4[PML4_INDEX(VMALLOC_BASE)] = V2P(kalloc_zeroed()) | PTE_P | PTE_W;
+    kernel_pml4_phys = V2P(kernel_pml4);
     vm_enable_cpu();
 }
 
