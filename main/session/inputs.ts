@@ -8,6 +8,12 @@ export interface MachineSetup {
   cmdline: string;
   /** Instruction budget of the run (0 = none). */
   maxInstructions: number;
+  /**
+   * Which machine builder made the machine, by name, and its options: enough for this app to
+   * rebuild the machine for time travel. A name is only ever looked up in the app's own table of
+   * builders; nothing in a file names code to load.
+   */
+  machine?: { builder: string; options: unknown };
 }
 
 export interface SymbolEntry {

@@ -1,0 +1,104 @@
+// The machine's state at any instant of a recording: restore the nearest checkpoint at or
+// before it (its full snapshot, then each dirty-page delta after it, in order) on a fresh
+// machine, then re-execute deterministically up to the instant (DESIGN.md section 5).
+
+import { deserialize } from 'node:v8';
+import { inflateRawSync } from 'node:zlib';
+import type { Machine, MachineSnapshot } from '../../emulator/machine/machine.ts';
+import type { VCpuState } from '../../emulator/machine/vcpu.ts';
+import type { CheckpointInfo } from './reader.ts';
+import { SessionFileError } from './open_session.ts';
+
+/** What a time-travel query needs from a session: its checkpoints, from a reader or a client. */
+export interface CheckpointSource {
+  checkpoints(): CheckpointInfo[] | Promise<CheckpointInfo[]>;
+  checkpointBlob(id: number): Buffer | Uint8Array | null | Promise<Buffer | Uint8Array | null>;
+}
+
+export interface MachineStateAt {
+  /** The instant asked for, and the one reached (later only if every CPU slept through it). */
+  asked: number;
+  t: number;
+  cpus: VCpuState[];
+  /** The checkpoint restored, and how many instructions were re-executed from it. */
+  checkpointT: number;
+  replayed: number;
+}
+
+const MAX_SNAPSHOT_BYTES = 2 ** 31 - 1;
+
+function decodeSnapshot(blob: Uint8Array, id: number): MachineSnapshot {
+  try {
+    const value = deserialize(inflateRawSync(blob, { maxOutputLength: MAX_SNAPSHOT_BYTES })) as MachineSnapshot;
+    if (typeof value !== 'object' || value === null || !Array.isArray(value.cpus) || !Array.isArray(value.pages) || typeof value.clock !== 'number') {
+      throw new Error('not a machine snapshot');
+    }
+    return value;
+  } catch {
+    throw new SessionFileError('corrupt', `checkpoint ${id} of the session is damaged`);
+  }
+}
+
+/** Single steps this close to the target, so every path to an instant stops at the same boundary. */
+const FINE_STEPS = 4096;
+
+/**
+ * Runs `machine` to the first instruction boundary at or after time t and returns the
+ * instructions retired. `run(n)` may overshoot its budget by an exception delivery or an idle
+ * skip, by amounts that depend on where the run started; stepping one instruction at a time
+ * over the last FINE_STEPS ticks makes the stop independent of the start, so a restored machine
+ * stops exactly where an uninterrupted run does.
+ */
+export function advanceTo(machine: Machine, t: number): number {
+  let retired = 0;
+  while (machine.clock < t) {
+    const gap = t - machine.clock;
+    const r = machine.run(gap > FINE_STEPS ? gap - FINE_STEPS : 1);
+    retired += r.instructions;
+    if (r.cause !== 'budget') break;
+  }
+  return retired;
+}
+
+/**
+ * Reconstructs states of one recording. `build` makes a fresh machine exactly as the recording's
+ * started (the caller's trusted code, never anything named by the file).
+ */
+export class TimeTravel {
+  private machine: Machine | null = null;
+  /** The checkpoint the machine was last restored from, to run on from it when asked for later. */
+  private restoredFrom: CheckpointInfo | null = null;
+
+  constructor(private readonly session: CheckpointSource, private readonly build: () => Machine | Promise<Machine>) {}
+
+  async stateAt(t: number): Promise<MachineStateAt> {
+    const checkpoints = [...(await this.session.checkpoints())].sort((a, b) => a.t - b.t || a.id - b.id);
+    const at = checkpoints.filter((c) => c.t <= t).pop();
+    if (!at) throw new RangeError(`no checkpoint at or before t=${t} (the recording has ${checkpoints.length})`);
+    let machine = this.machine;
+    // Running on from where the machine stands is cheaper than restoring, when it is on the way.
+    const canRunOn = machine !== null && this.restoredFrom?.id === at.id && machine.clock <= t;
+    if (!canRunOn) {
+      machine = await this.build();
+      const byId = new Map(checkpoints.map((c) => [c.id, c]));
+      const chain: CheckpointInfo[] = [];
+      for (let c: CheckpointInfo | undefined = at; c; c = c.base === null ? undefined : byId.get(c.base)) {
+        chain.unshift(c);
+        if (chain.length > checkpoints.length) throw new SessionFileError('corrupt', 'the checkpoints of the session form a loop');
+      }
+      for (const c of chain) {
+        const blob = await this.session.checkpointBlob(c.id);
+        if (!blob) throw new SessionFileError('corrupt', `checkpoint ${c.id} of the session is missing`);
+        const snapshot = decodeSnapshot(blob, c.id);
+        if (c === chain[0] && !snapshot.full) throw new SessionFileError('corrupt', `checkpoint ${c.id} is a delta with no full checkpoint before it`);
+        machine.restore(snapshot);
+      }
+      this.machine = machine;
+      this.restoredFrom = at;
+    }
+    const m = machine!;
+    const start = m.clock;
+    const replayed = advanceTo(m, t);
+    return { asked: t, t: m.clock, cpus: m.vcpus.map((v) => v.save()), checkpointT: at.t, replayed: replayed + (canRunOn ? start - at.t : 0) };
+  }
+}
