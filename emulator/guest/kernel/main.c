@@ -47,6 +47,10 @@ void kmain(u64 bootinfo_phys)
     proc_init();
 
     kprintf("Memory: %lu KiB free\n", kalloc_free_pages() * 4);
+    smp_start_cpus();
+    cpus[0].started = 1;
+
+    // init starts once every CPU is up, so that it sees them all.
     char *argv[1 + 8];
     argv[0] = kconfig.init;
     for (int i = 0; i < kconfig.init_argc; i++)
@@ -54,8 +58,5 @@ void kmain(u64 bootinfo_phys)
     int err = spawn(kconfig.init, 1 + kconfig.init_argc, argv);
     if (err < 0)
         panic("No working init found: %s (error %d)", kconfig.init, err);
-
-    smp_start_cpus();
-    cpus[0].started = 1;
     scheduler();
 }
