@@ -57,6 +57,62 @@ const CMPXCHG8B = dat.cmpxchgWide(false), CMPXCHG16B = dat.cmpxchgWide(true);
 
 const sys: Handler = (cpu, i) => cpu.sys.exec(cpu, i.op, i);
 
+// ---- Specialised handlers: for the forms compiled code runs most, a handler written for one
+// operand size and one kind of ModRM.rm operand (register or memory) replaces the general one.
+const REG_FORM = new Map<Handler, Handler>(), MEM_FORM = new Map<Handler, Handler>();
+function special(h: Handler, reg: Handler | undefined, mem: Handler | undefined): void {
+  if (reg) REG_FORM.set(h, reg);
+  if (mem) MEM_FORM.set(h, mem);
+}
+for (let op = 0; op < 8; op++) {
+  const w = op !== alu.AluOp.Cmp;
+  special(ALU_EG[op]![4]!, alu.aluEG32r(op, w), alu.aluEG32m(op, w));
+  special(ALU_GE[op]![4]!, alu.aluGE32r(op, w), alu.aluGE32m(op, w));
+  special(ALU_EI[op]![4]!, alu.aluEI32r(op, w), alu.aluEI32m(op, w));
+  special(ALU_EG[op]![8]!, alu.aluEG64r(op, w), alu.aluEG64m(op, w));
+  special(ALU_GE[op]![8]!, alu.aluGE64r(op, w), alu.aluGE64m(op, w));
+  special(ALU_EI[op]![8]!, alu.aluEI64r(op, w), alu.aluEI64m(op, w));
+}
+for (let op = 0; op < 8; op++) {
+  const w = op !== alu.AluOp.Cmp;
+  special(ALU_EG[op]![1]!, alu.aluEG8r(op, w), alu.aluEG8m(op, w));
+  special(ALU_GE[op]![1]!, undefined, alu.aluGE8m(op, w));
+  special(ALU_EI[op]![1]!, undefined, alu.aluEI8m(op, w));
+}
+special(TEST_EG[1]!, alu.aluEG8r(alu.AluOp.And, false), alu.aluEG8m(alu.AluOp.And, false));
+special(TEST_EI[1]!, undefined, alu.aluEI8m(alu.AluOp.And, false));
+special(TEST_EG[4]!, alu.aluEG32r(alu.AluOp.And, false), alu.aluEG32m(alu.AluOp.And, false));
+special(TEST_EI[4]!, alu.aluEI32r(alu.AluOp.And, false), alu.aluEI32m(alu.AluOp.And, false));
+special(TEST_EG[8]!, alu.aluEG64r(alu.AluOp.And, false), alu.aluEG64m(alu.AluOp.And, false));
+special(TEST_EI[8]!, alu.aluEI64r(alu.AluOp.And, false), alu.aluEI64m(alu.AluOp.And, false));
+special(INC[4]!, alu.incDec32r(false), undefined);
+special(DEC[4]!, alu.incDec32r(true), undefined);
+special(MOV_GE[4]!, dat.movGE32r, dat.movGE32m);
+special(MOV_GE[8]!, dat.movGE64r, dat.movGE64m);
+special(MOV_EG[4]!, dat.movEG32r, dat.movEG32m);
+special(MOV_EG[8]!, dat.movEG64r, dat.movEG64m);
+special(MOV_EI[4]!, dat.movEI32r, dat.movEI32m);
+special(MOV_EI[8]!, dat.movEI64r, dat.movEI64m);
+special(MOV_EG[1]!, undefined, dat.movEG8m);
+special(MOV_GE[1]!, undefined, dat.movGE8m);
+for (const s of [4, 8]) {
+  special(MOVZX8[s]!, dat.movzx8r, dat.movzx8m);
+  special(MOVZX16[s]!, dat.movzx16r, dat.movzx16m);
+}
+special(MOVSX8[8]!, undefined, dat.movsx8to64m);
+special(MOVSXD[8]!, dat.movsx32to64r, dat.movsx32to64m);
+special(LEA[4]!, undefined, dat.lea32);
+special(PUSH_E[8]!, dat.pushR64, undefined);
+special(POP_E[8]!, dat.popR64, undefined);
+for (const op of [4, 5, 6, 7]) special(SHIFT[op]![4]!, sh.shift32r(op), undefined);
+
+/** Replaces a general handler by its specialised form for this instruction, if there is one. */
+function specialise(h: Handler, i: Instr): Handler {
+  if (h === ctl.jcc) return ctl.JCC[i.op]!;
+  if (h === LEA[8] && !i.addr32 && i.base !== BASE_RIP) return dat.lea64;
+  return (i.rm >= 0 ? REG_FORM : MEM_FORM).get(h) ?? h;
+}
+
 /** Opcodes that accept LOCK with a memory destination (SDM Vol. 2, LOCK). */
 function lockable(i: Instr): boolean {
   const o = i.opcode;
@@ -345,6 +401,7 @@ export function decode(cpu: Cpu, rip: number): Instr {
   i.len = n;
   if (n > MAX_LEN) h = gpLen;
   else if (i.lock && !lockable(i)) h = ud;
+  else h = specialise(h, i);
   i.exec = h;
   return i;
 }

@@ -98,7 +98,8 @@ export class LazyFlags {
 
   zf(): number {
     if (this.op === FlagOp.None) return (this.bits >> 6) & 1;
-    return this.resLo === 0 && this.resHi === 0 ? 1 : 0;
+    // Below 8 bytes the high words are stale: the specialised handlers record only the low words.
+    return this.resLo === 0 && (this.size !== 8 || this.resHi === 0) ? 1 : 0;
   }
 
   sf(): number {

@@ -31,6 +31,7 @@ export class Interpreter {
   /** Forgets the current fetch page (after CR3, INVLPG, a CPL change or code invalidation). */
   flushFetch(): void {
     this.pageBase = NaN;
+    this.cpu.fetchEpoch++; // takes effect even when called from inside run()
   }
 
   /** Executes at most `budget` instructions. */
@@ -39,37 +40,48 @@ export class Interpreter {
     const cache = this.cache;
     let n = 0;
     this.retired = 0;
+    // The fetch page lives in locals while the loop runs; written back on every exit.
+    let pageBase = this.pageBase, slots = this.pageSlots, pageEpoch = this.pageEpoch, fetchEpoch = this.fetchEpoch;
+    // RIP is carried in a local; cpu.rip is stored before each instruction runs.
+    let rip = cpu.rip;
     try {
       while (n < budget) {
-        const rip = cpu.rip;
         const off = rip & 0xfff;
-        if (rip - off !== this.pageBase || this.pageEpoch !== cache.epoch || this.fetchEpoch !== cpu.fetchEpoch) {
+        if (rip - off !== pageBase || pageEpoch !== cache.epoch || fetchEpoch !== cpu.fetchEpoch) {
+          pageBase = NaN; // stays invalid if fetchPage faults
           const phys = cpu.bus.fetchPage(rip);
-          this.pageSlots = cache.page(phys);
-          this.pageBase = rip - off;
-          this.pageEpoch = cache.epoch;
-          this.fetchEpoch = cpu.fetchEpoch;
+          slots = cache.page(phys);
+          pageBase = rip - off;
+          pageEpoch = cache.epoch;
+          fetchEpoch = cpu.fetchEpoch;
         }
-        let ins = this.pageSlots[off];
+        let ins = slots[off];
         if (ins === undefined) {
           ins = decode(cpu, rip);
-          if (off + ins.len <= 4096 && this.pageEpoch === cache.epoch) this.pageSlots[off] = ins;
+          if (off + ins.len <= 4096 && pageEpoch === cache.epoch) slots[off] = ins;
         }
+        cpu.rip = rip;
         cpu.nextRip = rip + ins.len;
         ins.exec(cpu, ins);
-        cpu.rip = cpu.nextRip;
+        rip = cpu.nextRip;
         n++;
         if (cpu.attention) {
+          cpu.rip = rip;
           this.retired = n;
+          this.pageBase = pageBase; this.pageSlots = slots; this.pageEpoch = pageEpoch; this.fetchEpoch = fetchEpoch;
           return StopReason.Attention;
         }
       }
     } catch (e) {
+      cpu.rip = rip; // the faulting instruction (also when its fetch or decode faulted)
+      this.pageBase = pageBase; this.pageSlots = slots; this.pageEpoch = pageEpoch; this.fetchEpoch = fetchEpoch;
       if (e !== FAULT) throw e;
       this.retired = n;
       return StopReason.Fault;
     }
+    cpu.rip = rip;
     this.retired = n;
+    this.pageBase = pageBase; this.pageSlots = slots; this.pageEpoch = pageEpoch; this.fetchEpoch = fetchEpoch;
     return StopReason.Budget;
   }
 }

@@ -163,17 +163,22 @@ export function maskOf(size: number): number {
 // ---- the stack (64-bit mode: RSP, 8-byte or 2-byte pushes) ----
 
 export function push64(cpu: Cpu, lo: number, hi: number): void {
-  const sp = cpu.regNum(4) - 8;
-  cpu.bus.write64(stackAddr(cpu, sp), lo, hi);
-  setRsp(cpu, sp);
+  // RSP - 8 on the (lo, hi) halves, then the address as a number (stackAddr checks it).
+  const sLo = cpu.lo[4]!;
+  const nLo = (sLo - 8) | 0;
+  const nHi = (sLo >>> 0) < 8 ? (cpu.hi[4]! - 1) | 0 : cpu.hi[4]!;
+  cpu.bus.write64(stackAddr(cpu, nHi * TWO32 + (nLo >>> 0)), lo, hi);
+  cpu.lo[4] = nLo; cpu.hi[4] = nHi;
 }
 
 export function pop64(cpu: Cpu): number {
-  const sp = cpu.regNum(4);
-  const lo = cpu.bus.read64(stackAddr(cpu, sp));
-  const hi = cpu.bus.hi;
-  setRsp(cpu, sp + 8);
-  cpu.rHi = hi;
+  const sLo = cpu.lo[4]!, sHi = cpu.hi[4]!;
+  const bus = cpu.bus;
+  const lo = bus.read64(stackAddr(cpu, sHi * TWO32 + (sLo >>> 0)));
+  cpu.rHi = bus.hi;
+  const nLo = (sLo + 8) | 0;
+  cpu.lo[4] = nLo;
+  if ((nLo >>> 0) < 8) cpu.hi[4] = (sHi + 1) | 0;
   return lo;
 }
 

@@ -63,6 +63,7 @@ export function alu(cpu: Cpu, op: number, size: number, dLo: number, dHi: number
 /** op E, G: destination ModRM.rm, source ModRM.reg. */
 export function aluEG(op: number, size: number): Handler {
   const write = op !== AluOp.Cmp;
+  const readsCf = op === AluOp.Adc || op === AluOp.Sbb;
   return (cpu: Cpu, i: Instr) => {
     const sLo = getReg(cpu, i.reg, size), sHi = size === 8 ? cpu.rHi : 0;
     if (i.rm >= 0) {
@@ -72,8 +73,9 @@ export function aluEG(op: number, size: number): Handler {
     } else {
       const a = ea(cpu, i);
       const dLo = readMem(cpu, a, size), dHi = size === 8 ? cpu.rHi : 0;
+      const saved = readsCf ? cpu.flags.get() : 0;
       const r = alu(cpu, op, size, dLo, dHi, sLo, sHi);
-      if (write) writeMem(cpu, a, size, r, cpu.rHi);
+      if (write) writeOrRestore(cpu, a, size, r, cpu.rHi, readsCf, saved);
     }
   };
 }
@@ -92,6 +94,7 @@ export function aluGE(op: number, size: number): Handler {
 /** op E, imm (group 1 and the accumulator forms, where the decoder sets rm = RAX). */
 export function aluEI(op: number, size: number): Handler {
   const write = op !== AluOp.Cmp;
+  const readsCf = op === AluOp.Adc || op === AluOp.Sbb;
   return (cpu: Cpu, i: Instr) => {
     if (i.rm >= 0) {
       const dLo = getReg(cpu, i.rm, size), dHi = size === 8 ? cpu.rHi : 0;
@@ -100,10 +103,25 @@ export function aluEI(op: number, size: number): Handler {
     } else {
       const a = ea(cpu, i);
       const dLo = readMem(cpu, a, size), dHi = size === 8 ? cpu.rHi : 0;
+      const saved = readsCf ? cpu.flags.get() : 0;
       const r = alu(cpu, op, size, dLo, dHi, i.immLo, i.immHi);
-      if (write) writeMem(cpu, a, size, r, cpu.rHi);
+      if (write) writeOrRestore(cpu, a, size, r, cpu.rHi, readsCf, saved);
     }
   };
+}
+
+/**
+ * Stores a read-modify-write result. If the store faults (a read-only page) and the instruction
+ * consumed CF (ADC, SBB), the flags are put back so that the restarted instruction sees them.
+ */
+export function writeOrRestore(cpu: Cpu, a: number, size: number, lo: number, hi: number, readsCf: boolean, saved: number): void {
+  if (!readsCf) { writeMem(cpu, a, size, lo, hi); return; }
+  try {
+    writeMem(cpu, a, size, lo, hi);
+  } catch (e) {
+    cpu.flags.set(saved);
+    throw e;
+  }
 }
 
 /** TEST E, G and TEST E, imm: AND that only sets flags. */
@@ -164,4 +182,242 @@ export function not(size: number): Handler {
     cpu.rHi = ~hi;
     return ~lo & m;
   });
+}
+
+// ---- Specialised 32- and 64-bit handlers: the hot path of compiled code. The decoder picks them
+// (see `specialise` in decoder.ts) when the operand size and the kind of ModRM.rm operand are
+// known, so each is a separate function literal that V8 optimises for one size and one form.
+// They record the same lazy flags as `alu`, but only the low words below 8 bytes.
+
+/** The lazy-flags operation each ALU op records. */
+const FLAG_OP: readonly FlagOp[] = [FlagOp.Add, FlagOp.Logic, FlagOp.Adc, FlagOp.Sbb, FlagOp.Logic, FlagOp.Sub, FlagOp.Logic, FlagOp.Sub];
+
+/** The result of ADD OR ADC SBB AND SUB XOR CMP on 32-bit values (int32), flags untouched. */
+export function res32(cpu: Cpu, op: number, d: number, s: number): number {
+  switch (op) {
+    case AluOp.Add: return (d + s) | 0;
+    case AluOp.Or: return d | s;
+    case AluOp.Adc: return (d + s + cpu.flags.cf()) | 0;
+    case AluOp.Sbb: return (d - s - cpu.flags.cf()) | 0;
+    case AluOp.And: return d & s;
+    case AluOp.Xor: return d ^ s;
+    default: return (d - s) | 0; // SUB, CMP
+  }
+}
+
+/**
+ * Records the flags of a 32-bit ALU op. Memory destinations call it after the store: a store that
+ * faults (a read-only page) must leave the flags as they were, because ADC and SBB read CF again
+ * when the instruction restarts.
+ */
+export function rec32(cpu: Cpu, op: number, d: number, s: number, r: number): void {
+  const f = cpu.flags;
+  if (op === AluOp.Adc || op === AluOp.Sbb) f.cin = f.cf();
+  f.op = FLAG_OP[op]!; f.size = 4; f.dstLo = d; f.srcLo = s; f.resLo = r;
+}
+
+/** ADD OR ADC SBB AND SUB XOR CMP on 32-bit values (int32); records the flags. */
+export function alu32(cpu: Cpu, op: number, d: number, s: number): number {
+  const r = res32(cpu, op, d, s);
+  rec32(cpu, op, d, s, r);
+  return r;
+}
+
+/** The same on 64-bit values as (lo, hi); the high word of the result goes to cpu.rHi. */
+export function alu64(cpu: Cpu, op: number, dLo: number, dHi: number, sLo: number, sHi: number): number {
+  const f = cpu.flags;
+  let lo: number, hi: number, t: number;
+  switch (op) {
+    case AluOp.Add:
+      t = (dLo >>> 0) + (sLo >>> 0);
+      hi = (dHi + sHi + (t > 0xffffffff ? 1 : 0)) | 0; lo = t | 0; f.op = FlagOp.Add; break;
+    case AluOp.Or: lo = dLo | sLo; hi = dHi | sHi; f.op = FlagOp.Logic; break;
+    case AluOp.Adc: {
+      const c = f.cf();
+      t = (dLo >>> 0) + (sLo >>> 0) + c;
+      hi = (dHi + sHi + (t > 0xffffffff ? 1 : 0)) | 0; lo = t | 0; f.cin = c; f.op = FlagOp.Adc; break;
+    }
+    case AluOp.Sbb: {
+      const c = f.cf();
+      t = (dLo >>> 0) - (sLo >>> 0) - c;
+      hi = (dHi - sHi - (t < 0 ? 1 : 0)) | 0; lo = t | 0; f.cin = c; f.op = FlagOp.Sbb; break;
+    }
+    case AluOp.And: lo = dLo & sLo; hi = dHi & sHi; f.op = FlagOp.Logic; break;
+    case AluOp.Xor: lo = dLo ^ sLo; hi = dHi ^ sHi; f.op = FlagOp.Logic; break;
+    default: // SUB, CMP
+      t = (dLo >>> 0) - (sLo >>> 0);
+      hi = (dHi - sHi - (t < 0 ? 1 : 0)) | 0; lo = t | 0; f.op = FlagOp.Sub; break;
+  }
+  f.size = 8;
+  f.dstLo = dLo; f.dstHi = dHi; f.srcLo = sLo; f.srcHi = sHi; f.resLo = lo; f.resHi = hi;
+  cpu.rHi = hi;
+  return lo;
+}
+
+/** op E, G with E a 32-bit register (write = false: CMP and TEST). */
+export function aluEG32r(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const r = alu32(cpu, op, cpu.lo[i.rm]!, cpu.lo[i.reg]!);
+    if (write) { cpu.lo[i.rm] = r; cpu.hi[i.rm] = 0; }
+  };
+}
+
+export function aluEG32m(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const a = ea(cpu, i);
+    const d = cpu.bus.read32(a) | 0, s = cpu.lo[i.reg]!;
+    const r = res32(cpu, op, d, s);
+    if (write) cpu.bus.write32(a, r);
+    rec32(cpu, op, d, s, r);
+  };
+}
+
+export function aluGE32r(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const r = alu32(cpu, op, cpu.lo[i.reg]!, cpu.lo[i.rm]!);
+    if (write) { cpu.lo[i.reg] = r; cpu.hi[i.reg] = 0; }
+  };
+}
+
+export function aluGE32m(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const r = alu32(cpu, op, cpu.lo[i.reg]!, cpu.bus.read32(ea(cpu, i)) | 0);
+    if (write) { cpu.lo[i.reg] = r; cpu.hi[i.reg] = 0; }
+  };
+}
+
+export function aluEI32r(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const r = alu32(cpu, op, cpu.lo[i.rm]!, i.immLo);
+    if (write) { cpu.lo[i.rm] = r; cpu.hi[i.rm] = 0; }
+  };
+}
+
+export function aluEI32m(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const a = ea(cpu, i);
+    const d = cpu.bus.read32(a) | 0;
+    const r = res32(cpu, op, d, i.immLo);
+    if (write) cpu.bus.write32(a, r);
+    rec32(cpu, op, d, i.immLo, r);
+  };
+}
+
+export function aluEG64r(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const lo = cpu.lo, hi = cpu.hi, d = i.rm, s = i.reg;
+    const r = alu64(cpu, op, lo[d]!, hi[d]!, lo[s]!, hi[s]!);
+    if (write) { lo[d] = r; hi[d] = cpu.rHi; }
+  };
+}
+
+export function aluEG64m(op: number, write: boolean): Handler {
+  const readsCf = op === AluOp.Adc || op === AluOp.Sbb;
+  return (cpu, i) => {
+    const a = ea(cpu, i);
+    const bus = cpu.bus;
+    const dLo = bus.read64(a);
+    const saved = readsCf ? cpu.flags.get() : 0;
+    const r = alu64(cpu, op, dLo, bus.hi, cpu.lo[i.reg]!, cpu.hi[i.reg]!);
+    if (write) storeOrRestore(cpu, a, r, cpu.rHi, readsCf, saved);
+  };
+}
+
+/** Stores a 64-bit ALU result; if the store faults, puts back the flags an ADC/SBB consumed. */
+function storeOrRestore(cpu: Cpu, a: number, lo: number, hi: number, readsCf: boolean, saved: number): void {
+  if (!readsCf) { cpu.bus.write64(a, lo, hi); return; }
+  try {
+    cpu.bus.write64(a, lo, hi);
+  } catch (e) {
+    cpu.flags.set(saved);
+    throw e;
+  }
+}
+
+export function aluGE64r(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const lo = cpu.lo, hi = cpu.hi, d = i.reg, s = i.rm;
+    const r = alu64(cpu, op, lo[d]!, hi[d]!, lo[s]!, hi[s]!);
+    if (write) { lo[d] = r; hi[d] = cpu.rHi; }
+  };
+}
+
+export function aluGE64m(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const bus = cpu.bus;
+    const sLo = bus.read64(ea(cpu, i));
+    const d = i.reg;
+    const r = alu64(cpu, op, cpu.lo[d]!, cpu.hi[d]!, sLo, bus.hi);
+    if (write) { cpu.lo[d] = r; cpu.hi[d] = cpu.rHi; }
+  };
+}
+
+export function aluEI64r(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const lo = cpu.lo, hi = cpu.hi, d = i.rm;
+    const r = alu64(cpu, op, lo[d]!, hi[d]!, i.immLo, i.immHi);
+    if (write) { lo[d] = r; hi[d] = cpu.rHi; }
+  };
+}
+
+export function aluEI64m(op: number, write: boolean): Handler {
+  const readsCf = op === AluOp.Adc || op === AluOp.Sbb;
+  return (cpu, i) => {
+    const a = ea(cpu, i);
+    const bus = cpu.bus;
+    const dLo = bus.read64(a);
+    const saved = readsCf ? cpu.flags.get() : 0;
+    const r = alu64(cpu, op, dLo, bus.hi, i.immLo, i.immHi);
+    if (write) storeOrRestore(cpu, a, r, cpu.rHi, readsCf, saved);
+  };
+}
+
+/** INC/DEC of a 32-bit register: CF is preserved in `cin` (SDM Vol. 2, INC/DEC). */
+export function incDec32r(dec: boolean): Handler {
+  return (cpu, i) => {
+    const f = cpu.flags;
+    const c = f.cf();
+    const d = cpu.lo[i.rm]!;
+    const r = dec ? (d - 1) | 0 : (d + 1) | 0;
+    f.op = dec ? FlagOp.Dec : FlagOp.Inc; f.cin = c;
+    f.size = 4; f.dstLo = d; f.srcLo = 1; f.resLo = r;
+    cpu.lo[i.rm] = r; cpu.hi[i.rm] = 0;
+  };
+}
+
+/** 8-bit forms with a memory operand (byte compares and flags in string code). */
+export function aluEG8m(op: number, write: boolean): Handler {
+  const readsCf = op === AluOp.Adc || op === AluOp.Sbb;
+  return (cpu, i) => {
+    const a = ea(cpu, i);
+    const d = cpu.bus.read8(a);
+    const saved = readsCf ? cpu.flags.get() : 0;
+    const r = alu(cpu, op, 1, d, 0, getReg(cpu, i.reg, 1), 0);
+    if (write) writeOrRestore(cpu, a, 1, r, 0, readsCf, saved);
+  };
+}
+
+export function aluGE8m(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const r = alu(cpu, op, 1, getReg(cpu, i.reg, 1), 0, cpu.bus.read8(ea(cpu, i)), 0);
+    if (write) setReg(cpu, i.reg, 1, r, 0);
+  };
+}
+
+export function aluEI8m(op: number, write: boolean): Handler {
+  const readsCf = op === AluOp.Adc || op === AluOp.Sbb;
+  return (cpu, i) => {
+    const a = ea(cpu, i);
+    const d = cpu.bus.read8(a);
+    const saved = readsCf ? cpu.flags.get() : 0;
+    const r = alu(cpu, op, 1, d, 0, i.immLo, 0);
+    if (write) writeOrRestore(cpu, a, 1, r, 0, readsCf, saved);
+  };
+}
+
+export function aluEG8r(op: number, write: boolean): Handler {
+  return (cpu, i) => {
+    const r = alu(cpu, op, 1, getReg(cpu, i.rm, 1), 0, getReg(cpu, i.reg, 1), 0);
+    if (write) setReg(cpu, i.rm, 1, r, 0);
+  };
 }

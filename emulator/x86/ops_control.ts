@@ -84,3 +84,26 @@ export const jrcxz: Handler = (cpu, i) => {
   const zero = i.addr32 ? cpu.lo[1] === 0 : cpu.lo[1] === 0 && cpu.hi[1] === 0;
   if (zero) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo);
 };
+
+/**
+ * Jcc specialised per condition (the decoder picks JCC[cc]): the flag tests of SDM Vol. 1,
+ * Appendix B, each its own small function so the common CMP/TEST + Jcc pairs stay cheap.
+ */
+export const JCC: readonly Handler[] = [
+  (cpu, i) => { if (cpu.flags.of() === 1) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JO
+  (cpu, i) => { if (cpu.flags.of() === 0) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JNO
+  (cpu, i) => { if (cpu.flags.cf() === 1) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JB
+  (cpu, i) => { if (cpu.flags.cf() === 0) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JAE
+  (cpu, i) => { if (cpu.flags.zf() === 1) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JE
+  (cpu, i) => { if (cpu.flags.zf() === 0) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JNE
+  (cpu, i) => { const f = cpu.flags; if ((f.cf() | f.zf()) === 1) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JBE
+  (cpu, i) => { const f = cpu.flags; if ((f.cf() | f.zf()) === 0) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JA
+  (cpu, i) => { if (cpu.flags.sf() === 1) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JS
+  (cpu, i) => { if (cpu.flags.sf() === 0) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JNS
+  (cpu, i) => { if (cpu.flags.pf() === 1) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JP
+  (cpu, i) => { if (cpu.flags.pf() === 0) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JNP
+  (cpu, i) => { const f = cpu.flags; if (f.sf() !== f.of()) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JL
+  (cpu, i) => { const f = cpu.flags; if (f.sf() === f.of()) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JGE
+  (cpu, i) => { const f = cpu.flags; if (f.zf() === 1 || f.sf() !== f.of()) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JLE
+  (cpu, i) => { const f = cpu.flags; if (f.zf() === 0 && f.sf() === f.of()) cpu.nextRip = target(cpu, cpu.nextRip + i.immLo); }, // JG
+];

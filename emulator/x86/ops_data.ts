@@ -3,7 +3,7 @@
 
 import { FLAG_DF, type Cpu } from './cpu.ts';
 import { FlagOp } from './flags.ts';
-import type { Handler, Instr } from './instr.ts';
+import { BASE_RIP, type Handler, type Instr } from './instr.ts';
 import { alu, AluOp } from './ops_alu.ts';
 import {
   ea, eaExact, getReg, getRm, pop16, pop64, push16, push64, readMem, setReg, setRm, writeMem,
@@ -302,3 +302,68 @@ export function cmpxchgWide(wide: boolean): Handler {
     }
   };
 }
+
+// ---- Specialised MOV/MOVZX/MOVSX handlers for one size and one ModRM.rm kind (the decoder's
+// `specialise` picks them). A 32-bit register write zeroes bits 63:32 (SDM Vol. 1, 3.4.1.1). ----
+
+export const movGE32r: Handler = (cpu, i) => { cpu.lo[i.reg] = cpu.lo[i.rm]!; cpu.hi[i.reg] = 0; };
+export const movGE32m: Handler = (cpu, i) => { const v = cpu.bus.read32(ea(cpu, i)) | 0; cpu.lo[i.reg] = v; cpu.hi[i.reg] = 0; };
+export const movGE64r: Handler = (cpu, i) => { cpu.lo[i.reg] = cpu.lo[i.rm]!; cpu.hi[i.reg] = cpu.hi[i.rm]!; };
+export const movGE64m: Handler = (cpu, i) => {
+  const bus = cpu.bus;
+  const lo = bus.read64(ea(cpu, i));
+  cpu.lo[i.reg] = lo; cpu.hi[i.reg] = bus.hi;
+};
+export const movEG32m: Handler = (cpu, i) => cpu.bus.write32(ea(cpu, i), cpu.lo[i.reg]!);
+export const movEG64m: Handler = (cpu, i) => cpu.bus.write64(ea(cpu, i), cpu.lo[i.reg]!, cpu.hi[i.reg]!);
+export const movEI32r: Handler = (cpu, i) => { cpu.lo[i.rm] = i.immLo; cpu.hi[i.rm] = 0; };
+export const movEI64r: Handler = (cpu, i) => { cpu.lo[i.rm] = i.immLo; cpu.hi[i.rm] = i.immHi; };
+export const movEI32m: Handler = (cpu, i) => cpu.bus.write32(ea(cpu, i), i.immLo);
+export const movEI64m: Handler = (cpu, i) => cpu.bus.write64(ea(cpu, i), i.immLo, i.immHi);
+export const movEG8m: Handler = (cpu, i) => cpu.bus.write8(ea(cpu, i), getReg(cpu, i.reg, 1));
+export const movGE8m: Handler = (cpu, i) => setReg(cpu, i.reg, 1, cpu.bus.read8(ea(cpu, i)), 0);
+
+/** MOVZX to a 32- or 64-bit register (both zero bits 63:32). */
+export const movzx8r: Handler = (cpu, i) => { cpu.lo[i.reg] = getReg(cpu, i.rm, 1); cpu.hi[i.reg] = 0; };
+export const movzx8m: Handler = (cpu, i) => { cpu.lo[i.reg] = cpu.bus.read8(ea(cpu, i)); cpu.hi[i.reg] = 0; };
+export const movzx16r: Handler = (cpu, i) => { cpu.lo[i.reg] = cpu.lo[i.rm]! & 0xffff; cpu.hi[i.reg] = 0; };
+export const movzx16m: Handler = (cpu, i) => { cpu.lo[i.reg] = cpu.bus.read16(ea(cpu, i)) & 0xffff; cpu.hi[i.reg] = 0; };
+
+/** MOVSX/MOVSXD to a 64-bit register from memory and from a register. */
+export const movsx8to64m: Handler = (cpu, i) => { const v = (cpu.bus.read8(ea(cpu, i)) << 24) >> 24; cpu.lo[i.reg] = v; cpu.hi[i.reg] = v >> 31; };
+export const movsx32to64r: Handler = (cpu, i) => { const v = cpu.lo[i.rm]!; cpu.lo[i.reg] = v; cpu.hi[i.reg] = v >> 31; };
+export const movsx32to64m: Handler = (cpu, i) => { const v = cpu.bus.read32(ea(cpu, i)) | 0; cpu.lo[i.reg] = v; cpu.hi[i.reg] = v >> 31; };
+
+/** LEA to a 32-bit register: only the low 32 bits of the address matter. */
+export const lea32: Handler = (cpu, i) => {
+  let a = i.disp | 0;
+  const b = i.base;
+  if (b >= 0) a += b === BASE_RIP ? cpu.nextRip | 0 : cpu.lo[b]!;
+  if (i.index >= 0) a += cpu.lo[i.index]! << i.scale;
+  cpu.lo[i.reg] = a | 0; cpu.hi[i.reg] = 0;
+};
+
+/** LEA to a 64-bit register without RIP, segment or address-size prefix: 32-bit halves with carries. */
+export const lea64: Handler = (cpu, i) => {
+  const d = i.disp | 0;
+  let lo = d, hi = d >> 31;
+  const b = i.base;
+  if (b >= 0) {
+    const s = (lo >>> 0) + (cpu.lo[b]! >>> 0);
+    hi = (hi + cpu.hi[b]! + (s > 0xffffffff ? 1 : 0)) | 0; lo = s | 0;
+  }
+  const x = i.index;
+  if (x >= 0) {
+    const sc = i.scale;
+    const xl = cpu.lo[x]!, xh = sc === 0 ? cpu.hi[x]! : (cpu.hi[x]! << sc) | (xl >>> (32 - sc));
+    const s = (lo >>> 0) + ((xl << sc) >>> 0);
+    hi = (hi + xh + (s > 0xffffffff ? 1 : 0)) | 0; lo = s | 0;
+  }
+  cpu.lo[i.reg] = lo; cpu.hi[i.reg] = hi;
+};
+
+/** PUSH r64 / POP r64. */
+export const pushR64: Handler = (cpu, i) => push64(cpu, cpu.lo[i.rm]!, cpu.hi[i.rm]!);
+export const popR64: Handler = (cpu, i) => { const lo = pop64(cpu); cpu.lo[i.rm] = lo; cpu.hi[i.rm] = cpu.rHi; };
+export const movEG32r: Handler = (cpu, i) => { cpu.lo[i.rm] = cpu.lo[i.reg]!; cpu.hi[i.rm] = 0; };
+export const movEG64r: Handler = (cpu, i) => { cpu.lo[i.rm] = cpu.lo[i.reg]!; cpu.hi[i.rm] = cpu.hi[i.reg]!; };

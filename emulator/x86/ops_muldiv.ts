@@ -11,20 +11,25 @@ import { getReg, getRm, maskOf, setReg } from './operands.ts';
 
 /** Unsigned 64x64 -> 128 product into out[0..3] (32-bit words, least significant first). */
 export function mulU64(aLo: number, aHi: number, bLo: number, bHi: number, out: Uint32Array): void {
-  const a = [aLo & 0xffff, aLo >>> 16, aHi & 0xffff, aHi >>> 16];
-  const b = [bLo & 0xffff, bLo >>> 16, bHi & 0xffff, bHi >>> 16];
-  const r = [0, 0, 0, 0, 0, 0, 0, 0];
+  // Schoolbook multiplication on 16-bit limbs held in a scratch array (no allocation).
+  const a = limbA, b = limbB, r = limbR;
+  a[0] = aLo & 0xffff; a[1] = aLo >>> 16; a[2] = aHi & 0xffff; a[3] = aHi >>> 16;
+  b[0] = bLo & 0xffff; b[1] = bLo >>> 16; b[2] = bHi & 0xffff; b[3] = bHi >>> 16;
+  r.fill(0);
   for (let x = 0; x < 4; x++) {
     let carry = 0;
+    const ax = a[x]!;
     for (let y = 0; y < 4; y++) {
-      const t = a[x]! * b[y]! + r[x + y]! + carry;
-      r[x + y] = t % 65536;
+      const t = ax * b[y]! + r[x + y]! + carry; // < 2^33: exact
+      r[x + y] = t & 0xffff;
       carry = Math.floor(t / 65536);
     }
     r[x + 4] = carry;
   }
   for (let k = 0; k < 4; k++) out[k] = r[2 * k]! + r[2 * k + 1]! * 65536;
 }
+
+const limbA = new Float64Array(4), limbB = new Float64Array(4), limbR = new Float64Array(8);
 
 const prod = new Uint32Array(4);
 
@@ -35,6 +40,15 @@ function negate128(w: Uint32Array): void {
     w[k] = t >>> 0;
     carry = t > 0xffffffff ? 1 : 0;
   }
+}
+
+/** The high word of the signed 64-bit product of two int32 values. */
+function mulHi32(a: number, b: number): number {
+  mulU64(a >>> 0, 0, b >>> 0, 0, prod);
+  let hi = prod[1]!;
+  if (a < 0) hi -= b >>> 0;
+  if (b < 0) hi -= a >>> 0;
+  return hi | 0;
 }
 
 /** Signed 64x64 -> 128 product into `prod`. */
@@ -58,6 +72,15 @@ function setMulFlags(cpu: Cpu, size: number, lo: number, hi: number, overflow: b
  * Returns the low word, high word in cpu.rHi, and sets the flags.
  */
 function imulTrunc(cpu: Cpu, size: number, aLo: number, aHi: number, bLo: number, bHi: number): number {
+  if (size === 8 && aHi === aLo >> 31 && bHi === bLo >> 31 && (aLo | 0) === aLo && (bLo | 0) === bLo) {
+    // Both operands are sign-extended 32-bit values: |product| < 2^62 never overflows 64 bits.
+    const lo = Math.imul(aLo, bLo);
+    const p = aLo * bLo; // exact when |p| < 2^53; otherwise only its high word is needed, below
+    const hi = Math.abs(p) < 9007199254740992 ? Math.floor(p / TWO32) | 0 : mulHi32(aLo, bLo);
+    setMulFlags(cpu, 8, lo, hi, false);
+    cpu.rHi = hi;
+    return lo;
+  }
   if (size === 8) {
     mulS64(aLo, aHi, bLo, bHi);
     const lo = prod[0]! | 0, hi = prod[1]! | 0;

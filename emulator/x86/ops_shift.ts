@@ -15,6 +15,11 @@ function bitOf(lo: number, hi: number, k: number): number {
   return k < 32 ? (lo >>> k) & 1 : (hi >>> (k - 32)) & 1;
 }
 
+/** The sign bit of a value of `size` bytes held as (lo, hi). */
+function msbOf(size: number, lo: number, hi: number): number {
+  return size === 8 ? hi >>> 31 : (lo >>> (size * 8 - 1)) & 1;
+}
+
 /** Shift left by c (0-63); high word to cpu.rHi. */
 export function shl64(cpu: Cpu, lo: number, hi: number, c: number): number {
   if (c === 0) { cpu.rHi = hi; return lo; }
@@ -55,7 +60,6 @@ function shiftValue(cpu: Cpu, op: number, size: number, lo: number, hi: number, 
   const c = count & (size === 8 ? 63 : 31);
   if (c === 0) { cpu.rHi = hi; return lo; }
   let rlo: number, rhi = 0, cf: number, of: number;
-  const msb = (l: number, h: number) => (size === 8 ? h >>> 31 : (l >>> (bits - 1)) & 1);
   switch (op) {
     case 0: case 1: { // ROL, ROR
       const r = c % bits;
@@ -67,8 +71,8 @@ function shiftValue(cpu: Cpu, op: number, size: number, lo: number, hi: number, 
         const v = lo & m;
         rlo = r === 0 ? v : op === 0 ? ((v << r) | (v >>> (bits - r))) & m : ((v >>> r) | (v << (bits - r))) & m;
       }
-      if (op === 0) { cf = rlo & 1; of = msb(rlo, rhi) ^ cf; }
-      else { cf = msb(rlo, rhi); of = cf ^ (size === 8 ? (rhi >>> 30) & 1 : (rlo >>> (bits - 2)) & 1); }
+      if (op === 0) { cf = rlo & 1; of = msbOf(size, rlo, rhi) ^ cf; }
+      else { cf = msbOf(size, rlo, rhi); of = cf ^ (size === 8 ? (rhi >>> 30) & 1 : (rlo >>> (bits - 2)) & 1); }
       setCfOf(cpu, cf, of);
       cpu.rHi = rhi;
       return size === 4 ? rlo | 0 : rlo;
@@ -77,11 +81,11 @@ function shiftValue(cpu: Cpu, op: number, size: number, lo: number, hi: number, 
       const r = size === 8 ? c : c % (bits + 1);
       let carry = cpu.flags.cf();
       rlo = lo; rhi = size === 8 ? hi : 0;
-      const oldMsb = msb(lo, hi);
+      const oldMsb = msbOf(size, lo, hi);
       const oldCf = carry;
       for (let k = 0; k < r; k++) {
         if (op === 2) {
-          const out = msb(rlo, rhi);
+          const out = msbOf(size, rlo, rhi);
           if (size === 8) { rhi = (rhi << 1) | (rlo >>> 31); rlo = (rlo << 1) | carry; }
           else rlo = ((rlo << 1) | carry) & m;
           carry = out;
@@ -93,7 +97,7 @@ function shiftValue(cpu: Cpu, op: number, size: number, lo: number, hi: number, 
         }
       }
       cf = carry;
-      of = op === 2 ? msb(rlo, rhi) ^ cf : oldMsb ^ oldCf;
+      of = op === 2 ? msbOf(size, rlo, rhi) ^ cf : oldMsb ^ oldCf;
       if (r === 0) { cf = oldCf; }
       setCfOf(cpu, cf, of);
       cpu.rHi = rhi;
@@ -102,12 +106,12 @@ function shiftValue(cpu: Cpu, op: number, size: number, lo: number, hi: number, 
     case 4: case 6: // SHL/SAL
       if (size === 8) { rlo = shl64(cpu, lo, hi, c); rhi = cpu.rHi; cf = bitOf(lo, hi, 64 - c); }
       else { rlo = c < 32 ? (lo << c) & m : 0; cf = c <= bits ? (lo >>> (bits - c)) & 1 : 0; }
-      of = msb(rlo, rhi) ^ cf;
+      of = msbOf(size, rlo, rhi) ^ cf;
       break;
     case 5: // SHR
       if (size === 8) { rlo = shr64(cpu, lo, hi, c); rhi = cpu.rHi; cf = bitOf(lo, hi, c - 1); }
       else { const v = lo & m; rlo = v >>> c; cf = (v >>> (c - 1)) & 1; }
-      of = msb(lo, hi);
+      of = msbOf(size, lo, hi);
       break;
     default: // SAR
       if (size === 8) { rlo = sar64(cpu, lo, hi, c); rhi = cpu.rHi; cf = c === 64 ? hi >>> 31 : bitOf(lo, hi, c - 1) ; }
@@ -187,10 +191,29 @@ export function shiftDouble(size: number, left: boolean): Handler {
       }
       if (size === 4) rlo |= 0;
     }
-    const sign = (l: number, h: number) => (size === 8 ? h >>> 31 : (l >>> (bits - 1)) & 1);
-    const of = sign(rlo, rhi) ^ sign(dLo, dHi);
+    const of = msbOf(size, rlo, rhi) ^ msbOf(size, dLo, dHi);
     setShiftFlags(cpu, size, rlo, rhi, cf, of);
     if (i.rm >= 0) setReg(cpu, i.rm, size, rlo, rhi);
     else writeMem(cpu, a, size, rlo, rhi);
+  };
+}
+
+/**
+ * SHL/SAL, SHR, SAR of a 32-bit register by imm8 or CL (op 4-7), specialised for the decoder's
+ * `specialise`. Same flag choices as `shiftValue`; a masked count of 0 changes no flags but still
+ * writes the register, zeroing bits 63:32.
+ */
+export function shift32r(op: number): Handler {
+  return (cpu, i) => {
+    const c = (i.immLo < 0 ? cpu.lo[1]! : i.immLo) & 31;
+    const v = cpu.lo[i.rm]!;
+    cpu.hi[i.rm] = 0;
+    if (c === 0) return;
+    let r: number, cf: number, of: number;
+    if (op === 5) { r = (v >>> c) | 0; cf = (v >>> (c - 1)) & 1; of = v >>> 31; }
+    else if (op === 7) { r = v >> c; cf = (v >> (c - 1)) & 1; of = 0; }
+    else { r = v << c; cf = (v >>> (32 - c)) & 1; of = (r >>> 31) ^ cf; }
+    cpu.flags.setArith(cf | (parity(r) << 2) | ((r === 0 ? 1 : 0) << 6) | ((r >>> 31) << 7) | (of << 11));
+    cpu.lo[i.rm] = r;
   };
 }
