@@ -32,7 +32,7 @@ export interface MachineConfig {
   onTripleFault?: 'reset' | 'stop';
 }
 
-export type StopCause = 'budget' | 'power-off' | 'all-halted' | 'shutdown' | 'condition' | 'reset';
+export type StopCause = 'budget' | 'power-off' | 'all-halted' | 'shutdown' | 'condition' | 'event' | 'reset';
 
 export interface RunResult {
   cause: StopCause;
@@ -177,12 +177,15 @@ export class Machine implements SystemContext {
 
   /**
    * Runs until `maxInstructions` more instructions have retired, the machine powers off or
-   * shuts down, every CPU halts for good, or `until()` (checked between turns and after events)
-   * says stop. The budget is a hard limit: a guest that never stops cannot hang the host.
+   * shuts down, every CPU halts for good, `until()` (checked between slices) says stop, or an
+   * event of a kind in `stopOn` occurs (the run ends after the instruction that caused it).
+   * The budget is a hard limit: a guest that never stops cannot hang the host.
    */
-  run(maxInstructions: number, until?: () => boolean): RunResult {
+  run(maxInstructions: number, until?: () => boolean, stopOn: readonly EventKind[] = []): RunResult {
     let retiredTotal = 0;
     this.stopCause = null;
+    this.stopMask = 0;
+    for (const k of stopOn) this.stopMask |= 1 << k;
     while (this.stopCause === null) {
       if (this.poweredOff) { this.stopCause = 'power-off'; break; }
       const left = maxInstructions - retiredTotal;
@@ -225,6 +228,7 @@ export class Machine implements SystemContext {
       v.cpu.attention = false;
       if (this.turnLeft <= 0) this.nextTurn();
     }
+    this.stopMask = 0;
     this.log?.flush();
     return { cause: this.stopCause, instructions: retiredTotal, time: this.clock };
   }
@@ -247,7 +251,7 @@ export class Machine implements SystemContext {
     const vec = v.apic.highestDeliverable();
     if (v.nmiPending || (ifSet && vec >= 0)) {
       v.state = RunState.Running;
-      if (this.log) this.emit(EventKind.Wake, v, v.nmiPending ? 2 : vec);
+      this.emit(EventKind.Wake, v, v.nmiPending ? 2 : vec);
       return true;
     }
     return false;
@@ -352,11 +356,20 @@ export class Machine implements SystemContext {
 
   // ---- events (the DeliveryHost and SystemContext callbacks) ----
 
+  /** Event kinds that end the current run when they occur (see run's `stopOn`). */
+  private stopMask = 0;
+
+  /**
+   * Starts an event record and returns its first word, or -1 when no observer is attached.
+   * An event whose kind is in the stop mask ends the run after the current instruction.
+   */
   private emit(kind: EventKind, v: VCpu, flags: number): number {
-    return this.log!.begin(kind, v.id, flags, v.pid, this.clock);
+    if ((this.stopMask >>> kind) & 1) this.requestStop('event');
+    return this.log ? this.log.begin(kind, v.id, flags, v.pid, this.clock) : -1;
   }
 
   private put(w: number, n: number, value: number): void {
+    if (w < 0) return;
     const words = this.log!.words;
     const [lo, hi] = num64(value);
     words[w + 4 + 2 * n] = lo;
@@ -365,32 +378,30 @@ export class Machine implements SystemContext {
 
   private privSwitch(v: VCpu, from: number, to: number, cause: SwitchCause, vector: number,
     ripBefore: number, rspBefore: number): void {
-    if (!this.log) return;
     const w = this.emit(EventKind.PrivSwitch, v, from | (to << 2) | (cause << 4) | (vector << 8));
     this.put(w, 0, ripBefore); this.put(w, 1, rspBefore);
     this.put(w, 2, v.cpu.nextRip); this.put(w, 3, v.cpu.regNum(4));
   }
 
   onException(v: VCpu, r: ExceptionRecord): void {
-    if (!this.log) return;
     const flags = r.vector | (r.errorCode >= 0 ? 0x100 : 0) | (r.promoted ? 0x200 : 0) | (r.duringDelivery ? 0x400 : 0)
       | (r.cpl << 11) | (r.delivered ? 0x2000 : 0);
     const w = this.emit(EventKind.Exception, v, flags);
-    this.put(w, 0, Math.max(r.errorCode, 0)); this.put(w, 1, r.cr2); this.put(w, 2, r.rip);
-    this.put(w, 3, r.rsp); this.put(w, 4, r.handlerRsp);
-    this.log.words[w + 4 + 10] = r.depth | (r.stack << 8) | ((r.previousVector < 0 ? 0xff : r.previousVector) << 16);
+    if (w >= 0) {
+      this.put(w, 0, Math.max(r.errorCode, 0)); this.put(w, 1, r.cr2); this.put(w, 2, r.rip);
+      this.put(w, 3, r.rsp); this.put(w, 4, r.handlerRsp);
+      this.log!.words[w + 4 + 10] = r.depth | (r.stack << 8) | ((r.previousVector < 0 ? 0xff : r.previousVector) << 16);
+    }
     if (r.delivered && v.cpu.cpl !== r.cpl) {
       this.privSwitch(v, r.cpl, v.cpu.cpl, SwitchCause.Exception, r.vector, r.rip, r.rsp);
     }
   }
 
   onInterrupt(v: VCpu, vector: number, source: Source, from: { rip: number; rsp: number; cpl: number }, d: Delivered): void {
-    if (!this.log) return;
     const src = vector === 2 && source === Source.External ? InterruptSource.Nmi
       : source === Source.Software ? InterruptSource.Software : this.lastSource;
     const w = this.emit(EventKind.Interrupt, v, vector | (src << 8) | (from.cpl << 12));
-    this.put(w, 0, from.rip); this.put(w, 1, from.rsp); this.put(w, 2, d.rsp);
-    this.log.words[w + 4 + 6] = d.stack;
+    this.put(w, 0, from.rip); this.put(w, 1, from.rsp); this.put(w, 2, d.rsp); this.put(w, 3, d.stack);
     if (from.cpl !== v.cpu.cpl) this.privSwitch(v, from.cpl, v.cpu.cpl, SwitchCause.Interrupt, vector, from.rip, from.rsp);
   }
 
@@ -399,10 +410,8 @@ export class Machine implements SystemContext {
   }
 
   onTripleFault(v: VCpu, first: number, second: number): void {
-    if (this.log) {
-      const w = this.emit(EventKind.TripleFault, v, v.cpu.cpl);
-      this.put(w, 0, first); this.put(w, 1, second); this.put(w, 2, v.cpu.rip);
-    }
+    const w = this.emit(EventKind.TripleFault, v, v.cpu.cpl);
+    this.put(w, 0, first); this.put(w, 1, second); this.put(w, 2, v.cpu.rip);
     v.state = RunState.Shutdown;
     v.cpu.attention = true;
     if (this.onTripleFaultAction === 'reset') this.reset(0);
@@ -418,7 +427,6 @@ export class Machine implements SystemContext {
   }
 
   onIret(v: VCpu, fromCpl: number, fromRip: number): void {
-    if (!this.log) return;
     const w = this.emit(EventKind.Iret, v, fromCpl | (v.cpu.cpl << 2));
     this.put(w, 0, fromRip); this.put(w, 1, v.cpu.nextRip); this.put(w, 2, v.cpu.regNum(4));
     if (fromCpl !== v.cpu.cpl) this.privSwitch(v, fromCpl, v.cpu.cpl, SwitchCause.Iret, 0, fromRip, 0);
@@ -426,7 +434,7 @@ export class Machine implements SystemContext {
 
   onHalt(v: VCpu): void {
     v.state = RunState.Halted;
-    if (this.log) { const w = this.emit(EventKind.Halt, v, 0); this.put(w, 0, v.cpu.rip); }
+    this.put(this.emit(EventKind.Halt, v, 0), 0, v.cpu.rip);
   }
 
   portIn(_v: VCpu, port: number, size: number): number {
@@ -447,10 +455,9 @@ export class Machine implements SystemContext {
 
   private consoleText(text: string, channel: ConsoleChannel): void {
     this.consoleOutput += text;
-    if (!this.log) return;
     const v = this.ioCpu ?? this.vcpus[0]!;
     const w = this.emit(EventKind.Console, v, channel === 'uart' ? 0 : 1);
-    this.log.words[w + 4] = this.log.text(text);
+    if (w >= 0) this.log!.words[w + 4] = this.log!.text(text);
   }
 
   /** Emits console text still waiting for its newline. */
@@ -462,40 +469,40 @@ export class Machine implements SystemContext {
   private traceRecord(t: PostedTrace): void {
     const v = this.ioCpu ?? this.vcpus[0]!;
     if (t.type === 3) v.pid = t.args[2]!; // SWITCH: a1 = next pid
-    if (!this.log) return;
     const w = this.emit(EventKind.Trace, v, t.type);
-    const words = this.log.words;
+    if (w < 0) return;
+    const words = this.log!.words;
     for (let k = 0; k < 12; k++) words[w + 4 + k] = t.args[k]!;
-    words[w + 4 + 12] = t.text.length > 0 ? this.log.text(t.text) : 0xffffffff;
+    words[w + 4 + 12] = t.text.length > 0 ? this.log!.text(t.text) : 0xffffffff;
   }
 
   recordIpi(from: VCpu, mode: number, target: number, vector: number, shorthand: number): void {
-    if (!this.log) return;
     const w = this.emit(EventKind.Ipi, from, mode);
     this.put(w, 0, target); this.put(w, 1, vector); this.put(w, 2, shorthand);
   }
 
   recordEoi(v: VCpu, vector: number): void {
-    if (this.log) this.emit(EventKind.Eoi, v, vector);
+    this.emit(EventKind.Eoi, v, vector);
   }
 
   /** Starts a waiting CPU at a given state (the start-up IPI path). */
   startCpu(v: VCpu, rip: number, rsp: number): void {
     v.state = RunState.Running;
-    if (this.log) { const w = this.emit(EventKind.CpuStart, v, 0); this.put(w, 0, rip); this.put(w, 1, rsp); }
+    const w = this.emit(EventKind.CpuStart, v, 0);
+    this.put(w, 0, rip); this.put(w, 1, rsp);
   }
 
   powerOff(): void {
     this.flushConsole();
     this.poweredOff = true;
-    if (this.log) this.emit(EventKind.PowerOff, this.ioCpu ?? this.vcpus[0]!, 0);
+    this.emit(EventKind.PowerOff, this.ioCpu ?? this.vcpus[0]!, 0);
     this.requestStop('power-off');
   }
 
   /** Resets the machine as a PC does after a triple fault or a write to the reset port. */
   reset(cause: 0 | 1): void {
     this.flushConsole();
-    if (this.log) this.emit(EventKind.Reset, this.ioCpu ?? this.vcpus[0]!, cause);
+    this.emit(EventKind.Reset, this.ioCpu ?? this.vcpus[0]!, cause);
     this.code.clear();
     for (const v of this.vcpus) {
       v.state = RunState.WaitStartup;

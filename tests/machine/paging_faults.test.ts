@@ -120,3 +120,19 @@ describe('kernel stack overflow', () => {
     expect(b.of('triple-fault')).toHaveLength(1);
   });
 });
+
+describe('run control', () => {
+  it('stops right after the instruction that raised an event of a requested kind', () => {
+    const b = new BareMetal();
+    b.load(0x100000, assemble('mov rax, 1\nmov rbx, [0x300000]\nmov rcx, 3\nhlt', 0x100000));
+    b.load(0x7000, assemble('mov rdx, 4\nhlt', 0x7000));
+    b.gate(14, 0x7000);
+    b.start(0, 0x100000, 0x9ff0, 0);
+    const r = b.m.run(1000, undefined, [2 /* EventKind.Exception */]);
+    expect(r.cause).toBe('event');
+    const cpu = b.m.vcpus[0]!.cpu;
+    expect(cpu.rip).toBe(0x7000); // at the handler's first instruction, not past it
+    expect(cpu.reg64(0)).toBe(1n);
+    expect(cpu.reg64(2)).toBe(0n);
+  });
+});
