@@ -54,8 +54,11 @@ function fail(code: SessionErrorCode, message: string): never {
   throw new SessionFileError(code, message);
 }
 
-/** Checks the 100-byte SQLite header for what makes a file ours, before SQLite parses anything. */
-function checkHeader(path: string): void {
+/**
+ * Checks the 100-byte SQLite header for what makes a file ours, before SQLite parses anything,
+ * and the page checksums of a finished file. Returns whether the file is sealed.
+ */
+function checkHeader(path: string): boolean {
   if (!existsSync(path)) fail('not-found', `${path}: no such file`);
   const st = statSync(path);
   if (!st.isFile()) fail('not-a-file', `${path}: not a file`);
@@ -88,7 +91,7 @@ function checkHeader(path: string): void {
   }
   if (st.size % pageSize !== 0) fail('truncated', `${path}: the file is truncated (${st.size} bytes is not a whole number of ${pageSize}-byte pages)`);
   try {
-    checkPageSeal(path);
+    return checkPageSeal(path);
   } catch (e) {
     if (e instanceof PageSealError) fail('corrupt', `${path}: ${e.message}`);
     throw e;
@@ -145,8 +148,8 @@ function translate(e: unknown, path: string): never {
  * Opens and checks a session file read-only. The connection keeps better-sqlite3's defensive
  * mode (never unsafeMode) and runs no SQL from the file.
  */
-export function openSessionFile(path: string, level: CheckLevel = 'quick'): Database.Database {
-  checkHeader(path);
+export function openSessionFile(path: string, level: CheckLevel = 'quick'): { db: Database.Database; sealed: boolean } {
+  const sealed = checkHeader(path);
   let db: Database.Database | null = null;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
@@ -157,7 +160,7 @@ export function openSessionFile(path: string, level: CheckLevel = 'quick'): Data
     checkSchema(db, path);
     checkIntegrity(db, path, level);
     checkSizes(db, path);
-    return db;
+    return { db, sealed };
   } catch (e) {
     db?.close();
     translate(e, path);

@@ -14,6 +14,7 @@ import type { Outcome } from './outcome.ts';
 import type { MachineSetup } from './inputs.ts';
 import type { RecordingStats } from './writer.ts';
 import { openSessionFile, SessionFileError, type CheckLevel } from './open_session.ts';
+import { verifySession, type VerifyReport } from './verify.ts';
 
 export interface SessionInfo {
   path: string;
@@ -148,14 +149,15 @@ export class SessionReader {
   private readonly trackList: TrackInfo[];
   private readonly chunkCache = new Map<number, EventBatch>();
 
-  constructor(private readonly db: Database.Database, readonly path: string) {
+  constructor(private readonly db: Database.Database, readonly path: string, private readonly sealed = false) {
     this.trackList = (db.prepare('SELECT id, kind, cpu, lock_addr AS lockAddr, name FROM tracks ORDER BY id').all() as TrackInfo[]);
     for (const row of db.prepare('SELECT pid, name FROM tasks').all() as { pid: number; name: string }[]) this.taskNames.set(row.pid, row.name);
   }
 
   /** Opens and checks `path` (open_session.ts) and returns a reader over it. */
   static open(path: string, level: CheckLevel = 'quick'): SessionReader {
-    return new SessionReader(openSessionFile(path, level), path);
+    const { db, sealed } = openSessionFile(path, level);
+    return new SessionReader(db, path, sealed);
   }
 
   close(): void {
@@ -464,6 +466,11 @@ export class SessionReader {
 
   checkpoints(): CheckpointInfo[] {
     return this.db.prepare('SELECT id, t, seq, base FROM checkpoints ORDER BY t').all() as CheckpointInfo[];
+  }
+
+  /** Decodes everything in the file (verify.ts). */
+  verify(): VerifyReport {
+    return verifySession(this.db, this.sealed);
   }
 
   /** The raw (deflated, serialized) state of a checkpoint; time_travel.ts decodes it. */

@@ -39,5 +39,5 @@ port.on('message', (req: ReaderRequest) => {
 
 const READER_METHODS = new Set([
   'info', 'tracks', 'spans', 'flows', 'events', 'eventAt', 'step', 'eventMarks', 'consoleUpTo', 'consoleText',
-  'bookmarks', 'tasks', 'locks', 'symbolize', 'lineOf', 'source', 'sourcePaths', 'input', 'checkpoints', 'checkpointBlob',
+  'bookmarks', 'tasks', 'locks', 'symbolize', 'lineOf', 'source', 'sourcePaths', 'input', 'checkpoints', 'checkpointBlob', 'verify',
 ]);

@@ -10,7 +10,7 @@ import { startWorker } from './start_worker.ts';
 
 type Queries = Pick<SessionReader,
   'info' | 'tracks' | 'spans' | 'flows' | 'events' | 'eventAt' | 'step' | 'eventMarks' | 'consoleUpTo' | 'consoleText' |
-  'bookmarks' | 'tasks' | 'locks' | 'symbolize' | 'lineOf' | 'source' | 'sourcePaths' | 'input' | 'checkpoints' | 'checkpointBlob'>;
+  'bookmarks' | 'tasks' | 'locks' | 'symbolize' | 'lineOf' | 'source' | 'sourcePaths' | 'input' | 'checkpoints' | 'checkpointBlob' | 'verify'>;
 export type QueryName = keyof Queries;
 
 export interface ReaderRequest {

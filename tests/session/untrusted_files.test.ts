@@ -38,7 +38,7 @@ function crafted(sql: string[], reseal = true): string {
 
 function rejection(path: string): { code: SessionErrorCode; message: string } {
   try {
-    openSessionFile(path).close();
+    openSessionFile(path).db.close();
   } catch (e) {
     expect(e).toBeInstanceOf(SessionFileError);
     const err = e as SessionFileError;
@@ -57,8 +57,9 @@ beforeAll(() => {
 
 describe('opening untrusted session files', () => {
   it('accepts an intact file, which is sealed with a checksum per page', () => {
-    const db = openSessionFile(good, 'full');
+    const { db, sealed } = openSessionFile(good, 'full');
     db.close();
+    expect(sealed).toBe(true);
     expect(readFileSync(good)[20]).toBe(8);
   });
 
@@ -136,7 +137,7 @@ describe('opening untrusted session files', () => {
     const writer = new SessionWriter(path, scriptedInputs(2));
     for (const b of scriptedBatches({ cpus: 2, events: 5000 })) writer.append(b);
     writer.abandon();
-    openSessionFile(path).close();
+    openSessionFile(path).db.close();
     const db = new Database(path);
     db.exec('CREATE VIEW evil AS SELECT 1');
     db.close();
