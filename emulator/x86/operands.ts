@@ -56,7 +56,7 @@ function ea32(cpu: Cpu, i: Instr): number {
 }
 
 /** The effective address computed exactly modulo 2^64 into cpu.eaLo/eaHi (LEA, and the slow path). */
-export function eaExact(cpu: Cpu, i: Instr): number {
+export function eaExact(cpu: Cpu, i: Instr, withSegment = true): number {
   let lo = i.disp | 0;
   let hi = i.disp < 0 ? -1 : 0;
   const b = i.base;
@@ -77,7 +77,7 @@ export function eaExact(cpu: Cpu, i: Instr): number {
     lo = s | 0;
   }
   if (i.addr32) hi = 0;
-  if (i.seg !== 0) {
+  if (i.seg !== 0 && withSegment) {
     const base = i.seg === 4 ? cpu.fsBase : cpu.gsBase;
     const bl = base | 0, bh = Math.floor(base / TWO32) | 0;
     const s = (lo >>> 0) + (bl >>> 0);

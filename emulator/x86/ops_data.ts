@@ -53,10 +53,13 @@ export function movsx(size: number, srcSize: number): Handler {
   };
 }
 
-/** LEA G, M: the address arithmetic, exact modulo 2^64, truncated to the operand size. */
+/**
+ * LEA G, M: the address arithmetic, exact modulo 2^64, truncated to the operand size. It is the
+ * offset only: a segment override (FS, GS) adds no base (SDM Vol. 2, LEA).
+ */
 export function lea(size: number): Handler {
   return (cpu, i) => {
-    const lo = eaExact(cpu, i);
+    const lo = eaExact(cpu, i, false);
     setReg(cpu, i.reg, size, lo, cpu.rHi);
   };
 }

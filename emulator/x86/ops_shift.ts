@@ -6,6 +6,7 @@
 import { type Cpu } from './cpu.ts';
 import { parity } from './flags.ts';
 import type { Handler } from './instr.ts';
+import { writeOrRestore } from './ops_alu.ts';
 import { ea, getReg, maskOf, readMem, setReg, writeMem } from './operands.ts';
 
 export const SHIFT_NAMES = ['rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sal', 'sar'];
@@ -139,8 +140,10 @@ export function shift(op: number, size: number): Handler {
     } else {
       const a = ea(cpu, i);
       const lo = readMem(cpu, a, size), hi = size === 8 ? cpu.rHi : 0;
+      // RCL/RCR consume CF: if the store faults, the restarted instruction must see it again.
+      const saved = op === 2 || op === 3 ? cpu.flags.get() : 0;
       const r = shiftValue(cpu, op, size, lo, hi, count);
-      writeMem(cpu, a, size, r, cpu.rHi);
+      writeOrRestore(cpu, a, size, r, cpu.rHi, op === 2 || op === 3, saved);
     }
   };
 }

@@ -27,6 +27,8 @@ export function runOnEmulator(c: Case): Outcome {
   const cpu = new Cpu(0, bus, BareSystem);
   bus.cpu = cpu;
   cpu.cpl = 3;
+  // Segment bases the host's differ from: only LEA (which ignores them) uses FS/GS overrides.
+  cpu.fsBase = 0x7f1234560000; cpu.gsBase = -0x123456789000;
   for (let r = 0; r < 16; r++) cpu.setReg64(r, c.regs[r]!);
   cpu.setRflags(Number(c.rflags));
   cpu.rip = CODE_ADDR;

@@ -172,6 +172,14 @@ for (const size of VSIZES) {
   });
 }
 
+// LEA with FS/GS overrides: the effective address is the offset; no segment base is added.
+for (const size of VSIZES) {
+  form(`lea G${size},fs/gs:M`, (c) => {
+    const rm = c.mem(1);
+    c.emit({ ...sizePrefix(size), prefixes: [c.rng.pick([0x64, 0x65]), ...sizePrefix(size).prefixes], opcode: [0x8d], regField: c.freeReg(), rm });
+  });
+}
+
 // ---- MUL, IMUL, DIV, IDIV (group 3) and the 2- and 3-operand IMUL ----
 for (const size of SIZES) {
   const bits = bitsOf(size);
