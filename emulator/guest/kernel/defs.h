@@ -80,7 +80,6 @@ int uvm_alloc(u64 *pml4, u64 va, u64 len, u64 pte_flags);
 void uvm_unmap(u64 *pml4, u64 va, u64 len);
 void uvm_free(u64 *pml4);
 int uvm_copyout(u64 *pml4, u64 va, const void *src, u64 len);
-int uvm_is_mapped(u64 *pml4, u64 va);
 int kernel_address_mapped(u64 va);
 u64 vmalloc_stack(void);
 void vfree_stack(u64 top);
@@ -130,7 +129,6 @@ int spawn(const char *path, int argc, char *const argv[]);
 void proc_exit(int wait_status) __attribute__((noreturn));
 int proc_wait(u64 status_uaddr);
 int proc_kill(int pid, int sig);
-void proc_dump_line(void);
 struct proc *proc_find(int pid);
 
 // sched.c

@@ -139,7 +139,9 @@ int signal_deliver(struct trapframe *tf)
         u64 ready = p->sig_pending & ~(p->sig_blocked & ~UNBLOCKABLE);
         if (!ready)
             return changed;
-        int sig = __builtin_ctzl(ready) + 1;
+        int sig = 1;
+        while (!(ready & SIGBIT(sig)))     // lowest pending signal first
+            sig++;
         p->sig_pending &= ~SIGBIT(sig);
         struct sigaction *act = &p->sigactions[sig];
         if (act->sa_handler == SIG_IGN && sig != SIGKILL)

@@ -201,12 +201,6 @@ int uvm_copyout(u64 *pml4, u64 va, const void *src, u64 len)
     return 0;
 }
 
-int uvm_is_mapped(u64 *pml4, u64 va)
-{
-    u64 *pte = walk(pml4, va, 0, 0);
-    return pte && (*pte & PTE_P);
-}
-
 // Can the kernel read va without faulting? For following frame pointers
 // through a stack that may be corrupted. Handles the 2 MiB direct map.
 int kernel_address_mapped(u64 va)
