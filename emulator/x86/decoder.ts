@@ -4,7 +4,7 @@
 // page-fault), fills one Instr and binds the handler that executes it. Encodings it does not
 // know decode to an Instr that raises #UD when executed, so the fault has the right RIP.
 
-import { SysOp, type Cpu } from './cpu.ts';
+import { SysOp, type Bus, type Cpu } from './cpu.ts';
 import { BASE_RIP, HIGH_BYTE, Instr, type Handler } from './instr.ts';
 import * as alu from './ops_alu.ts';
 import * as ctl from './ops_control.ts';
@@ -130,15 +130,73 @@ function lockable(i: Instr): boolean {
   }
 }
 
+// The instruction being decoded and the decoder's cursor. Module state rather than closures, so
+// that decoding allocates nothing but the Instr (decode is not re-entrant).
+let i: Instr = new Instr(ud);
+let bus: Bus;
+let at = 0, n = 0, rex = 0, rexR = 0, rexX = 0, rexB = 0;
+
+/** The next instruction byte. */
+function rd(): number {
+  return bus.fetch8(at + n++);
+}
+
+/** ModRM, SIB and displacement (SDM Vol. 2, 2.1.5; RIP-relative: 2.2.1.6). */
+function modrm(): void {
+  const m = rd();
+  const mod = m >> 6, rm = m & 7;
+  i.reg = ((m >> 3) & 7) | rexR;
+  i.op = (m >> 3) & 7;
+  if (mod === 3) { i.rm = rm | rexB; return; }
+  if (rm === 4) {
+    const sib = rd();
+    const idx = ((sib >> 3) & 7) | rexX;
+    i.index = idx === 4 ? -1 : idx;
+    i.scale = sib >> 6;
+    const base = sib & 7;
+    if (base === 5 && mod === 0) { i.base = -1; i.disp = imm32(); }
+    else i.base = base | rexB;
+  } else if (rm === 5 && mod === 0) {
+    i.base = BASE_RIP;
+    i.disp = imm32();
+  } else i.base = rm | rexB;
+  if (mod === 1) i.disp = (rd() << 24) >> 24;
+  else if (mod === 2) i.disp = imm32();
+}
+
+function imm8s(): number { return (rd() << 24) >> 24; }
+function imm16(): number { return rd() | (rd() << 8); }
+function imm32(): number { return rd() | (rd() << 8) | (rd() << 16) | (rd() << 24); }
+
+/** Stores an immediate sign-extended to the operand size. */
+function setImm(v: number, size: number): void {
+  if (size === 1) i.immLo = v & 0xff;
+  else if (size === 2) i.immLo = v & 0xffff;
+  else { i.immLo = v | 0; i.immHi = size === 8 && v < 0 ? -1 : 0; }
+}
+
+/** The immediate of an "z" operand: 16 bits for 16-bit operands, else 32 sign-extended. */
+function immZ(size: number): void {
+  setImm(size === 2 ? imm16() : imm32(), size);
+}
+
+/** Byte registers without REX: 4-7 are AH, CH, DH, BH (SDM Vol. 2, 3.1.1.1). */
+function byteRegs(reg: boolean, rm: boolean): void {
+  if (rex !== 0) return;
+  if (reg && i.reg >= 4 && i.reg < 8) i.reg = HIGH_BYTE + i.reg - 4;
+  if (rm && i.rm >= 4 && i.rm < 8) i.rm = HIGH_BYTE + i.rm - 4;
+}
+
 /** Decodes the instruction at linear address `rip`. */
 export function decode(cpu: Cpu, rip: number): Instr {
-  const bus = cpu.bus;
-  const i = new Instr(ud);
-  let n = 0;
-  const rd = (): number => bus.fetch8(rip + n++);
+  bus = cpu.bus;
+  i = new Instr(ud);
+  at = rip;
+  n = 0;
 
   // ---- prefixes (SDM Vol. 2, 2.1.1); REX counts only as the last prefix before the opcode ----
-  let opsize16 = false, rex = 0, b = 0;
+  let opsize16 = false, b = 0;
+  rex = 0;
   for (;;) {
     if (n >= MAX_LEN) { i.exec = gpLen; i.len = n; return i; }
     b = rd();
@@ -155,52 +213,13 @@ export function decode(cpu: Cpu, rip: number): Instr {
     if ((b & 0xf0) === 0x40) { rex = b; continue; }
     break;
   }
-  const rexW = (rex & 8) !== 0, rexR = (rex & 4) ? 8 : 0, rexX = (rex & 2) ? 8 : 0, rexB = (rex & 1) ? 8 : 0;
+  const rexW = (rex & 8) !== 0;
+  rexR = (rex & 4) ? 8 : 0; rexX = (rex & 2) ? 8 : 0; rexB = (rex & 1) ? 8 : 0;
   const vsize = rexW ? 8 : opsize16 ? 2 : 4; // operand size of "v" operands
   const dsize = opsize16 ? 2 : 8; // default-64 operations (push, pop, near branches)
   let opcode = b;
   if (b === 0x0f) opcode = 0x100 | rd();
   i.opcode = opcode;
-
-  // ---- ModRM and SIB ----
-  const modrm = (): void => {
-    const m = rd();
-    const mod = m >> 6, rm = m & 7;
-    i.reg = ((m >> 3) & 7) | rexR;
-    i.op = (m >> 3) & 7;
-    if (mod === 3) { i.rm = rm | rexB; return; }
-    if (rm === 4) {
-      const sib = rd();
-      const idx = ((sib >> 3) & 7) | rexX;
-      i.index = idx === 4 ? -1 : idx;
-      i.scale = sib >> 6;
-      const base = sib & 7;
-      if (base === 5 && mod === 0) { i.base = -1; i.disp = imm32(); }
-      else i.base = base | rexB;
-    } else if (rm === 5 && mod === 0) {
-      i.base = BASE_RIP;
-      i.disp = imm32();
-    } else i.base = rm | rexB;
-    if (mod === 1) i.disp = (rd() << 24) >> 24;
-    else if (mod === 2) i.disp = imm32();
-  };
-  const imm8s = (): number => (rd() << 24) >> 24;
-  const imm16 = (): number => rd() | (rd() << 8);
-  const imm32 = (): number => rd() | (rd() << 8) | (rd() << 16) | (rd() << 24);
-  /** Stores an immediate sign-extended to the operand size. */
-  const setImm = (v: number, size: number): void => {
-    if (size === 1) i.immLo = v & 0xff;
-    else if (size === 2) i.immLo = v & 0xffff;
-    else { i.immLo = v | 0; i.immHi = size === 8 && v < 0 ? -1 : 0; }
-  };
-  /** The immediate of an "z" operand: 16 bits for 16-bit operands, else 32 sign-extended. */
-  const immZ = (size: number): void => setImm(size === 2 ? imm16() : imm32(), size);
-  /** Byte registers without REX: 4-7 are AH, CH, DH, BH (SDM Vol. 2, 3.1.1.1). */
-  const byteRegs = (reg: boolean, rm: boolean): void => {
-    if (rex !== 0) return;
-    if (reg && i.reg >= 4 && i.reg < 8) i.reg = HIGH_BYTE + i.reg - 4;
-    if (rm && i.rm >= 4 && i.rm < 8) i.rm = HIGH_BYTE + i.rm - 4;
-  };
 
   let h: Handler = ud;
   let size = vsize;
@@ -329,7 +348,7 @@ export function decode(cpu: Cpu, rip: number): Instr {
         i.op = [SysOp.MovFromSeg, SysOp.Str, -1, SysOp.Ltr, SysOp.Verr, SysOp.Verr, -1, -1][i.op]!;
         if (i.op < 0) h = ud;
         break;
-      case 0x101: decodeGroup7(i, modrm); h = i.op < 0 ? ud : sys; break;
+      case 0x101: decodeGroup7(i); h = i.op < 0 ? ud : sys; break;
       case 0x105: i.op = SysOp.Syscall; h = sys; break;
       case 0x106: i.op = SysOp.Clts; h = sys; break;
       case 0x107: i.op = SysOp.Sysret; h = sys; break;
@@ -407,7 +426,7 @@ export function decode(cpu: Cpu, rip: number): Instr {
 }
 
 /** 0F 01: descriptor-table and system instructions (SDM Vol. 2, table A-6, group 7). */
-function decodeGroup7(i: Instr, modrm: () => void): void {
+function decodeGroup7(i: Instr): void {
   modrm();
   const reg = i.op;
   if (i.rm < 0) {
