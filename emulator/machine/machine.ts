@@ -30,6 +30,8 @@ export interface MachineConfig {
   quantum?: number;
   /** What a triple fault does after it is recorded: reset the machine (as a PC does) or stop. */
   onTripleFault?: 'reset' | 'stop';
+  /** Triple-fault resets allowed before a triple fault stops the machine instead (default: no limit). */
+  maxResets?: number;
 }
 
 export type StopCause = 'budget' | 'power-off' | 'all-halted' | 'shutdown' | 'condition' | 'event' | 'reset';
@@ -80,6 +82,9 @@ export class Machine implements SystemContext {
   readonly cpuCount: number;
   readonly quantum: number;
   readonly onTripleFaultAction: 'reset' | 'stop';
+  readonly maxResets: number;
+  /** Resets that followed a triple fault so far. */
+  tripleFaultResets = 0;
 
   /** The virtual clock, in ticks. */
   clock = 0;
@@ -108,6 +113,7 @@ export class Machine implements SystemContext {
     this.cpuCount = n;
     this.quantum = config.quantum ?? 1000;
     this.onTripleFaultAction = config.onTripleFault ?? 'reset';
+    this.maxResets = config.maxResets ?? Infinity;
     this.mem = new PhysMem(mib * 1024 * 1024);
     this.sys = new SystemOps(this);
     this.vcpus = [];
@@ -414,8 +420,10 @@ export class Machine implements SystemContext {
     this.put(w, 0, first); this.put(w, 1, second); this.put(w, 2, v.cpu.rip);
     v.state = RunState.Shutdown;
     v.cpu.attention = true;
-    if (this.onTripleFaultAction === 'reset') this.reset(0);
-    else this.requestStop('shutdown');
+    if (this.onTripleFaultAction === 'reset' && this.tripleFaultResets < this.maxResets) {
+      this.tripleFaultResets++;
+      this.reset(0);
+    } else this.requestStop('shutdown');
   }
 
   onSyscall(v: VCpu, from: { rip: number; rsp: number }): void {

@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decodeBatch, RECORD_WORDS, type EventBatch, type MachineEvent } from '../../emulator/machine/events.ts';
+import { SCENARIOS } from '../../emulator/scenarios/catalogue.ts';
+import { scenarioMachine } from '../../emulator/scenarios/scenario_machine.ts';
+import { checkScenario } from './expectation.ts';
+import { createHash } from 'node:crypto';
+
+const BUILD = 'emulator/guest/build';
+const built = existsSync(`${BUILD}/kernel.elf`) && existsSync(`${BUILD}/initrd.img`);
+const files = built ? { kernel: readFileSync(`${BUILD}/kernel.elf`), initrd: readFileSync(`${BUILD}/initrd.img`) } : null;
+
+describe.skipIf(!built)('scenarios', () => {
+  it('ids are unique and include every id the app and scripts rely on', () => {
+    const ids = SCENARIOS.map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  for (const s of SCENARIOS) {
+    it(`${s.id}: ${s.expected}`, () => {
+      const m = scenarioMachine(s, files!);
+      const events: MachineEvent[] = [];
+      m.attach({ onBatch: (b) => events.push(...decodeBatch(b)) });
+      const r = m.run(s.budget);
+      m.flushConsole();
+      checkScenario(s, r, events, m.consoleOutput);
+    });
+  }
+
+  it('the same scenario run twice gives an identical event stream', () => {
+    const s = SCENARIOS.find((x) => x.id === 'null-deref-kernel')!;
+    const hash = () => {
+      const m = scenarioMachine(s, files!);
+      const h = createHash('sha256');
+      m.attach({ onBatch: (b: EventBatch) => {
+        h.update(Buffer.from(b.words.buffer, b.words.byteOffset, b.count * RECORD_WORDS * 4));
+        h.update(JSON.stringify(b.texts));
+      } });
+      m.run(s.budget);
+      return h.digest('hex');
+    };
+    expect(hash()).toBe(hash());
+  });
+});
