@@ -4,6 +4,7 @@
 #include "types.h"
 #include "string.h"
 #include "abi.h"
+#include "param.h"
 
 struct trapframe;
 struct proc;
@@ -25,7 +26,7 @@ struct kconfig {
     int cpus;               // cpus=<n>: start at most n CPUs
     char init[48];          // init=<program>
     int init_argc;          // words after "--" go to init
-    char *init_argv[8];
+    char *init_argv[MAXARG - 1];  // argv[0] is the program
 };
 extern struct kconfig kconfig;
 void cmdline_parse(const char *cmdline);

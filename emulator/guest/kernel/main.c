@@ -51,7 +51,7 @@ void kmain(u64 bootinfo_phys)
     cpus[0].started = 1;
 
     // init starts once every CPU is up, so that it sees them all.
-    char *argv[1 + 8];
+    char *argv[MAXARG];
     argv[0] = kconfig.init;
     for (int i = 0; i < kconfig.init_argc; i++)
         argv[1 + i] = kconfig.init_argv[i];
