@@ -8,6 +8,8 @@ import { Interpreter, StopReason } from '../../emulator/x86/interpreter.ts';
 import { CODE_ADDR, type Case, type Outcome, outsideHash, REGION_ADDR, REGION_SIZE, WIN_ADDR, WIN_SIZE } from './host.ts';
 
 const bus = new FlatBus(REGION_SIZE, REGION_ADDR);
+/** The jump back to the runner that host_runner.c places after the code (data to a REP MOVS). */
+const EXIT_JUMP = [0xff, 0x24, 0x25, 0x08, 0x02, 0x00, 0x30];
 
 /** Linux signal numbers the host reports, for the vector the emulator raised. */
 export function signalFor(vector: number): number {
@@ -23,6 +25,7 @@ export function signalFor(vector: number): number {
 export function runOnEmulator(c: Case): Outcome {
   bus.bytes.fill(0);
   bus.bytes.set(c.code, CODE_ADDR - REGION_ADDR);
+  bus.bytes.set(EXIT_JUMP, CODE_ADDR - REGION_ADDR + c.code.length); // as host_runner.c appends
   bus.bytes.set(c.window, WIN_ADDR - REGION_ADDR);
   const cpu = new Cpu(0, bus, BareSystem);
   bus.cpu = cpu;

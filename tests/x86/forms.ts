@@ -556,6 +556,72 @@ for (const [name, op, compares] of [['movs', 0xa4, false], ['cmps', 0xa6, true],
   }
 }
 
+// Long REP MOVS/STOS (beyond one REP_CHUNK of the emulator: it resumes the instruction) into the
+// data pages outside the window, which the outside-memory hash covers.
+for (const [name, op] of [['movs', 0xa4], ['stos', 0xaa]] as const) {
+  for (const size of [1, 8]) {
+    form(`rep ${name}${size} long`, (c) => {
+      c.reserve(0, 1, 6, 7);
+      const n = 1025 + c.rng.int(size === 1 ? 4000 : 300); // stays inside the mapped region
+      c.setReg(1, BigInt(n));
+      c.setReg(6, BigInt(WIN_ADDR - 0x1000 + c.rng.int(64)));
+      c.setReg(7, BigInt(WIN_ADDR + 0x400 + c.rng.int(64) * size));
+      const sp = sizePrefix(size);
+      c.emit({ prefixes: [0xf3], w: sp.w, opcode: [size === 1 ? op : op + 1] });
+    });
+  }
+}
+
+// ---- LOOP, LOOPE, LOOPNE, JRCXZ/JECXZ (with and without the address-size prefix) ----
+for (const [name, op] of [['loopne', 0xe0], ['loope', 0xe1], ['loop', 0xe2], ['jrcxz', 0xe3]] as const) {
+  for (const a32 of [false, true]) {
+    form(`${name}${a32 ? ' (67)' : ''}`, (c) => {
+      c.reserve(1);
+      c.setReg(1, c.rng.pick([0n, 1n, 2n, 0x100000000n, 0x100000001n, 0xffffffffn, c.rng.u64()]));
+      c.emit({ prefixes: a32 ? [0x67] : [], opcode: [op], imm: [SKIP.length] });
+      c.code.push(...SKIP);
+    });
+  }
+}
+
+// ---- ENTER (nesting levels 0-3), CMPXCHG8B/16B, prefetch hints ----
+for (const size of [2, 8]) {
+  form(`enter${size === 2 ? 'w' : ''}`, (c) => {
+    c.reserve(4, 5);
+    c.setReg(5, BigInt(WIN_ADDR + 0x200 + c.rng.int(32) * 8));
+    const level = c.rng.pick([0, 0, 1, 2, 3]);
+    c.emit({ prefixes: size === 2 ? [0x66] : [], opcode: [0xc8], imm: [...le(BigInt(c.rng.int(64) * 2), 2), level] });
+  });
+}
+for (const wide of [false, true]) {
+  form(`cmpxchg${wide ? 16 : 8}b`, (c) => {
+    c.reserve(0, 1, 2, 3);
+    const m = c.mem(wide ? 16 : 8, 64, 900);
+    if (wide && (m.addr & 15) !== 0) {
+      // CMPXCHG16B needs a 16-byte aligned operand (#GP otherwise): realign through the base.
+      return c.emit({ prefixes: [0xf0], w: true, opcode: [0x0f, 0xc7], regField: 1, rm: alignedMem(c) });
+    }
+    if (c.rng.bool()) { // make the comparison succeed
+      const lo = readWin(c, m.addr, 8), hi = readWin(c, m.addr + 8, 8);
+      if (wide) { c.setReg(0, lo); c.setReg(2, hi); }
+      else { c.setReg(0, (c.regs[0]! & ~0xffffffffn) | (lo & 0xffffffffn)); c.setReg(2, (c.regs[2]! & ~0xffffffffn) | (lo >> 32n)); }
+    }
+    c.emit({ prefixes: c.rng.bool() ? [0xf0] : [], w: wide, opcode: [0x0f, 0xc7], regField: 1, rm: m });
+  });
+}
+for (let hint = 0; hint < 4; hint++) {
+  form(`prefetch hint ${hint} (0F 18)`, (c) => c.emit({ opcode: [0x0f, 0x18], regField: hint, rm: c.mem(1) }));
+}
+
+/** A 16-byte aligned [base] operand in the window. */
+function alignedMem(c: Ctx) {
+  const b = c.freeReg(4);
+  const addr = WIN_ADDR + 64 + c.rng.int(50) * 16;
+  c.setReg(b, BigInt(addr));
+  if ((b & 7) === 5) return { mod: 1, rm: 5, sib: -1, disp: 0, dispBytes: 1, rexX: false, rexB: b >= 8, addr32: false, ripTarget: -1, addr };
+  return { mod: 0, rm: b & 7, sib: (b & 7) === 4 ? 0x24 : -1, disp: 0, dispBytes: 0, rexX: false, rexB: b >= 8, addr32: false, ripTarget: -1, addr };
+}
+
 // ---- flag instructions, LAHF/SAHF, PUSHF/POPF ----
 form('cld', (c) => { if (c.rng.bool()) c.rflags |= 0x400n; c.emit({ opcode: [0xfc] }); });
 form('std', (c) => { c.emit({ opcode: [0xfd] }); });
