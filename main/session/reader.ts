@@ -439,7 +439,8 @@ export class SessionReader {
     const row = this.db.prepare('SELECT addr, size, name FROM symbols WHERE addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(key) as { addr: bigint; size: bigint; name: string } | undefined;
     if (!row) return null;
     const off = key - row.addr;
-    if (row.size > 0n && off >= row.size) return null;
+    // A symbol with no size (a label like _end) names its own address only.
+    if (row.size > 0n ? off >= row.size : off !== 0n) return null;
     return off === 0n ? row.name : `${row.name}+0x${off.toString(16)}`;
   }
 
