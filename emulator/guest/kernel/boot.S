@@ -52,5 +52,4 @@ ap_entry:
     .balign 4096
 boot_stack:
     .space KSTACK_SIZE
-    .globl boot_stack_top
 boot_stack_top:

@@ -37,7 +37,8 @@ void cpu_tables_init(struct cpu *c)
     memset(&c->tss, 0, sizeof(c->tss));
     c->tss.ist[IST_DOUBLE_FAULT - 1] = df_stack;
     c->tss.ist[IST_NMI - 1] = nmi_stack;
-    c->tss.rsp[0] = c->stack_hi;
+    // rsp[0] is set at every switch to a task (sched.c): user mode only
+    // ever runs on a task's behalf.
     c->tss.iomap_base = sizeof(struct tss);
 
     // 16-byte TSS descriptor (SDM 8.2.3): limit, base, type 9 (available), P.

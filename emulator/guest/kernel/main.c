@@ -4,8 +4,6 @@
 #include "bootinfo.h"
 #include "proc.h"
 
-extern char boot_stack_top[];   // boot.S: CPU 0's stack, later its scheduler's
-
 struct bootinfo *bootinfo;
 int panic_on_oops;
 
@@ -37,8 +35,6 @@ void kmain(u64 bootinfo_phys)
     vm_init();              // our page tables; NX, WP, SMEP, SMAP on
     idt_init();
     cpus[0].id = 0;
-    cpus[0].stack_lo = (u64)boot_stack_top - KSTACK_SIZE;
-    cpus[0].stack_hi = (u64)boot_stack_top;
     cpu_tables_init(&cpus[0]);  // GDT, TSS, IDT, GS, SYSCALL MSRs
     ncpu = 1;
     lapic_init();
@@ -58,5 +54,14 @@ void kmain(u64 bootinfo_phys)
     int err = spawn(kconfig.init, 1 + kconfig.init_argc, argv);
     if (err < 0)
         panic("No working init found: %s (error %d)", kconfig.init, err);
-    scheduler();
+
+    // CPU 0's scheduler moves to a kernel stack with guard pages, like every
+    // other CPU's; the boot stack is left behind.
+    u64 stack = vmalloc_stack();
+    if (!stack)
+        panic("no memory for CPU 0's stack");
+    asm volatile("mov %0, %%rsp\n\t"
+                 "xor %%ebp, %%ebp\n\t"
+                 "call scheduler" : : "r"(stack) : "memory");
+    __builtin_unreachable();
 }

@@ -53,7 +53,6 @@ struct cpu {
     u64 last_pid;           // task this CPU last ran (SWITCH records)
     struct held_lock held[MAX_HELD_LOCKS];  // lockdep: locks held, in order
     int nheld;
-    u64 stack_lo, stack_hi; // the scheduler's stack
     u64 gdt[NSEGS];
     struct tss tss;
     struct trace_record trace_buf;

@@ -22,18 +22,39 @@ static void trace_switch(struct cpu *c, struct proc *next)
     c->last_pid = next ? (u64)next->pid : 0;
 }
 
+// Could p run on CPU c now? A timed sleeper whose time has come counts.
+static int ready_here(struct proc *p, struct cpu *c)
+{
+    int ready = p->state == RUNNABLE ||
+                (p->state == SLEEPING && p->chan == &timed_sleep && rdtsc() >= p->wake_time);
+    return ready && (p->affinity < 0 || p->affinity == c->id);
+}
+
 void scheduler(void)
 {
     struct cpu *c = mycpu();
     c->proc = NULL;
     for (;;) {
-        int ran = 0;
+        // Look without the lock first, so that an idle CPU halts again after
+        // each timer tick without touching ptable_lock. idle is set before
+        // the look: a CPU that makes a task runnable after it sends the wakeup
+        // IPI, which stays pending (interrupts are off) and ends the HLT.
+        c->idle = 1;
+        int work = 0;
+        for (int i = 0; i < NPROC && !work; i++)
+            work = ready_here(&procs[i], c);
+        if (!work) {
+            if (c->last_pid != 0)
+                trace_switch(c, NULL);
+            sti_hlt();      // until the next timer tick or a wakeup IPI
+            cli();
+            continue;
+        }
+        c->idle = 0;
         acquire(&ptable_lock);
         for (int i = 0; i < NPROC; i++) {
             struct proc *p = &procs[i];
-            if (p->state == SLEEPING && p->chan == &timed_sleep && rdtsc() >= p->wake_time)
-                p->state = RUNNABLE;
-            if (p->state != RUNNABLE || (p->affinity >= 0 && p->affinity != c->id))
+            if (!ready_here(p, c))
                 continue;
             // Switch to the task's address space and kernel stack: RSP0 in
             // the TSS is where the CPU puts the frame of an interrupt from
@@ -48,19 +69,8 @@ void scheduler(void)
             swtch(&c->scheduler, p->context);
             vm_switch(kernel_pml4);
             c->proc = NULL;
-            ran = 1;
         }
         release(&ptable_lock);
-        if (!ran) {
-            if (c->last_pid != 0)
-                trace_switch(c, NULL);
-            // Nothing to run: halt until an interrupt (the next timer tick,
-            // or the wakeup IPI of a CPU that made a task runnable).
-            c->idle = 1;
-            sti_hlt();
-            cli();
-            c->idle = 0;
-        }
     }
 }
 

@@ -42,7 +42,9 @@ void send_signal(struct proc *p, int sig, const char *reason)
 {
     trace3(TRACE_SIGNAL_GENERATE, reason, (u64)p->pid, (u64)sig, p->siginfo[sig].si_addr);
     acquire(&ptable_lock);
-    p->sig_pending |= SIGBIT(sig);
+    // kill() on another CPU may set a bit while the target clears one:
+    // LOCK OR / LOCK AND keep both.
+    __atomic_or_fetch(&p->sig_pending, SIGBIT(sig), __ATOMIC_ACQ_REL);
     if (p->state == SLEEPING)
         p->state = RUNNABLE;
     release(&ptable_lock);
@@ -142,7 +144,7 @@ int signal_deliver(struct trapframe *tf)
         int sig = 1;
         while (!(ready & SIGBIT(sig)))     // lowest pending signal first
             sig++;
-        p->sig_pending &= ~SIGBIT(sig);
+        __atomic_and_fetch(&p->sig_pending, ~SIGBIT(sig), __ATOMIC_ACQ_REL);
         struct sigaction *act = &p->sigactions[sig];
         if (act->sa_handler == SIG_IGN && sig != SIGKILL)
             continue;
@@ -164,7 +166,7 @@ int signal_deliver(struct trapframe *tf)
         p->siginfo[SIGSEGV].si_code = SI_KERNEL;
         p->siginfo[SIGSEGV].si_addr = 0;
         p->sig_blocked &= ~SIGBIT(SIGSEGV);
-        p->sig_pending |= SIGBIT(SIGSEGV);
+        __atomic_or_fetch(&p->sig_pending, SIGBIT(SIGSEGV), __ATOMIC_ACQ_REL);
     }
 }
 

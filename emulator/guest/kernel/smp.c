@@ -28,8 +28,6 @@ void smp_start_cpus(void)
             panic("smp: no memory for CPU %d's stack", id);
         c->id = id;
         c->self = c;
-        c->stack_lo = stack - KSTACK_SIZE;
-        c->stack_hi = stack;
         mb->apic_id = (u32)id;
         mb->wakeup_vector = (u64)ap_entry;
         mb->argument = (u64)c;
