@@ -677,5 +677,21 @@ for (let cc = 0; cc < 16; cc++) {
   }
 }
 
+// ---- random sequences of register forms: lazy flags produced by one instruction and consumed by
+// the next (Jcc, SETcc, CMOVcc, ADC/SBB, INC/DEC keeping CF, RCL/RCR, SAHF). Only forms whose
+// flags are all defined take part, except AF after logic ops (nothing in the pool reads AF). ----
+const SEQ_POOL = forms.filter((f) => [
+  /^(add|or|adc|sbb|and|sub|xor|cmp|test) (E\dr|G,E\dr|acc)/, /^(inc|dec|neg|not) E\dr/,
+  /^mov (E\dr|G,E\dr|r\d)/, /^(movzx|movsx|movsxd) G\d,E\dr/, /^lea G\d,M$/, /^set\w+ E1r/,
+  /^cmov\w+ G\d,E\dr/, /^(rol|ror|rcl|rcr|shl|shr|sal|sar) E\dr,1$/, /^bswap/, /^(cbw|cwd)/,
+  /^(clc|stc|cmc|sahf)$/, /^xchg (E\dr|r)/, /^(xadd|cmpxchg) E\dr/, /^j\w+ rel/,
+].some((re) => re.test(f.name)));
+for (let k = 0; k < 24; k++) {
+  form(`sequence ${k + 1}`, (c) => {
+    const n = 2 + c.rng.int(5);
+    for (let j = 0; j < n; j++) c.rng.pick(SEQ_POOL).gen(c);
+  });
+}
+
 export const FORMS: readonly Form[] = forms;
 export const FLAG_MASK_ALL = ALL;
