@@ -2,6 +2,7 @@
 
 import type { MachineRecipe } from './machine_recipe.ts';
 import type { StopReason } from '../session/outcome.ts';
+import type { VCpuState } from '../../emulator/machine/vcpu.ts';
 
 export interface EmulatorJob {
   recipe: MachineRecipe;
@@ -13,6 +14,11 @@ export interface EmulatorJob {
   checkpointEvery: number;
   /** Every how many checkpoints a full one is taken (the others hold dirty pages only). */
   fullEvery: number;
+  /**
+   * Instants (ascending) at which to report every vCPU's state, stopping at the first instruction
+   * boundary at or after each as time travel does: what time-travel tests compare against.
+   */
+  captureAt: number[];
 }
 
 /** Control word shared with the worker (an Int32Array over a SharedArrayBuffer). */
@@ -20,5 +26,6 @@ export const Control = { Run: 0, Stop: 1 } as const;
 
 export type EmulatorReport =
   | { type: 'progress'; instructions: number; t: number; events: number }
+  | { type: 'captured'; asked: number; t: number; cpus: VCpuState[] }
   | { type: 'done'; stop: StopReason; instructions: number; t: number; events: number; wallMs: number }
   | { type: 'error'; message: string };

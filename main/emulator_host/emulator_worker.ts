@@ -6,6 +6,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { EventBatch } from '../../emulator/machine/events.ts';
 import type { StopCause } from '../../emulator/machine/machine.ts';
 import { buildMachine } from './machine_recipe.ts';
+import { stepToward } from '../session/time_travel.ts';
 import { Control, type EmulatorJob, type EmulatorReport } from './emulator_protocol.ts';
 import type { RecorderMessage } from '../session/recorder_protocol.ts';
 import type { StopReason } from '../session/outcome.ts';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   let checkpoints = 0;
   let nextCheckpoint = job.checkpointEvery > 0 ? 0 : Infinity;
   let stop: StopReason = 'budget';
+  let captured = 0;
   for (;;) {
     if (machine.clock >= nextCheckpoint) {
       const full = checkpoints % job.fullEvery === 0;
@@ -47,9 +49,16 @@ async function main(): Promise<void> {
     if (Atomics.load(control, 0) === Control.Stop) { stop = 'cancelled'; break; }
     const left = job.budget - instructions;
     if (left <= 0) { stop = 'budget'; break; }
-    const r = machine.run(Math.min(job.slice, left, Math.max(1, nextCheckpoint - machine.clock)));
+    const capture = job.captureAt[captured];
+    let n = Math.min(job.slice, left, Math.max(1, nextCheckpoint - machine.clock));
+    if (capture !== undefined) n = Math.min(n, stepToward(machine.clock, capture));
+    const r = machine.run(n);
     instructions += r.instructions;
     report({ type: 'progress', instructions, t: machine.clock, events });
+    while (captured < job.captureAt.length && machine.clock >= job.captureAt[captured]!) {
+      report({ type: 'captured', asked: job.captureAt[captured]!, t: machine.clock, cpus: machine.vcpus.map((v) => v.save()) });
+      captured++;
+    }
     if (r.cause !== 'budget') { stop = STOP_REASONS[r.cause]; break; }
   }
   machine.flushEvents();

@@ -10,6 +10,7 @@ import type { RecordingStats } from '../session/writer.ts';
 import type { RecorderReport } from '../session/recorder_protocol.ts';
 import { Control, type EmulatorJob, type EmulatorReport } from './emulator_protocol.ts';
 import type { MachineRecipe } from './machine_recipe.ts';
+import type { VCpuState } from '../../emulator/machine/vcpu.ts';
 
 export interface RecordRequest {
   recipe: MachineRecipe;
@@ -19,6 +20,8 @@ export interface RecordRequest {
   /** Virtual ticks between checkpoints (default 2,000,000; 0 for none). */
   checkpointEvery?: number;
   onProgress?: (p: RecordProgress) => void;
+  /** Instants at which to capture every vCPU's state during the run (time-travel tests). */
+  captureAt?: number[];
 }
 
 export interface RecordProgress {
@@ -38,6 +41,7 @@ export interface RecordResult {
   events: number;
   /** Wall time of the emulation alone, for MIPS. */
   emulationMs: number;
+  captured: { asked: number; t: number; cpus: VCpuState[] }[];
 }
 
 export class Recording {
@@ -63,7 +67,9 @@ export class Recording {
       slice: 1_000_000,
       checkpointEvery: req.checkpointEvery ?? 2_000_000,
       fullEvery: 8,
+      captureAt: [...(req.captureAt ?? [])].sort((a, b) => a - b),
     };
+    const captured: RecordResult['captured'] = [];
     this.recorder = startWorker(new URL('../session/recorder_worker.ts', import.meta.url), { path: req.out, inputs: req.inputs, port: port2 }, [port2]);
     this.emulator = startWorker(new URL('./emulator_worker.ts', import.meta.url), { job, recorder: port1, control: this.control }, [port1]);
     let progress: RecordProgress = { instructions: 0, t: 0, events: 0, committed: 0 };
@@ -79,6 +85,8 @@ export class Recording {
         if (r.type === 'progress') {
           progress = { ...progress, instructions: r.instructions, t: r.t, events: r.events };
           req.onProgress?.(progress);
+        } else if (r.type === 'captured') {
+          captured.push({ asked: r.asked, t: r.t, cpus: r.cpus });
         } else if (r.type === 'done') {
           emulated = r;
           void this.emulator.terminate();
@@ -97,7 +105,7 @@ export class Recording {
           const e = emulated;
           resolve({
             path: req.out, stop: e?.stop ?? 'cancelled', outcome: r.outcome, stats: r.stats,
-            instructions: e?.instructions ?? r.stats.instructions, events: r.stats.events, emulationMs: e?.wallMs ?? r.stats.wallMs,
+            instructions: e?.instructions ?? r.stats.instructions, events: r.stats.events, emulationMs: e?.wallMs ?? r.stats.wallMs, captured,
           });
         } else if (r.type === 'abandoned') failed(`the run failed (${emulatorError ?? 'abandoned'}); the file holds what was recorded, marked cut short`);
         else failed(`recording failed: ${r.message}`);

@@ -42,6 +42,12 @@ function decodeSnapshot(blob: Uint8Array, id: number): MachineSnapshot {
 /** Single steps this close to the target, so every path to an instant stops at the same boundary. */
 const FINE_STEPS = 4096;
 
+/** The next run budget on the way from `clock` to `t`: big steps, then single steps near t. */
+export function stepToward(clock: number, t: number): number {
+  const gap = t - clock;
+  return gap > FINE_STEPS ? gap - FINE_STEPS : 1;
+}
+
 /**
  * Runs `machine` to the first instruction boundary at or after time t and returns the
  * instructions retired. `run(n)` may overshoot its budget by an exception delivery or an idle
@@ -52,8 +58,7 @@ const FINE_STEPS = 4096;
 export function advanceTo(machine: Machine, t: number): number {
   let retired = 0;
   while (machine.clock < t) {
-    const gap = t - machine.clock;
-    const r = machine.run(gap > FINE_STEPS ? gap - FINE_STEPS : 1);
+    const r = machine.run(stepToward(machine.clock, t));
     retired += r.instructions;
     if (r.cause !== 'budget') break;
   }

@@ -9,9 +9,14 @@ import { SessionReader } from '../../main/session/reader.ts';
 import { advanceTo, TimeTravel } from '../../main/session/time_travel.ts';
 import { scriptedInputs, tempDir } from './fixtures/record_scripted.ts';
 import { userKernelProgram } from './fixtures/user_kernel_program.ts';
+import { GUEST_MACHINE_RECIPE, guestMachine } from '../../main/emulator_host/guest_machine.ts';
+import { readGuestBuild } from '../../main/session/guest_build.ts';
 
 const options = { cpus: 2, syscalls: 2000 };
 let reader: SessionReader;
+/** States the recording run itself reported at these instants. */
+let captured: { asked: number; t: number; cpus: VCpuState[] }[];
+const asked = instants(12, 600_000, 7);
 
 /** Pseudo-random instants, fixed by the seed. */
 function instants(n: number, until: number, seed: number): number[] {
@@ -24,33 +29,56 @@ function instants(n: number, until: number, seed: number): number[] {
 
 beforeAll(async () => {
   const out = join(tempDir(), 'travel.flt');
-  await record({
+  const result = await record({
     recipe: { module: new URL('./fixtures/user_kernel_program.ts', import.meta.url).href, build: 'userKernelProgram', options },
     inputs: { ...scriptedInputs(2), scenario: 'user-kernel-program' },
-    out, budget: 10_000_000, checkpointEvery: 25_000,
+    out, budget: 10_000_000, checkpointEvery: 25_000, captureAt: asked,
   }).done;
+  captured = result.captured;
   reader = SessionReader.open(out);
 });
 
 describe('time travel', () => {
-  it('reconstructs the state of every CPU at random instants, as the original run had it', async () => {
-    const end = reader.info().tLast;
+  it('reconstructs the state of every CPU at random instants, as the recording run had it', async () => {
     expect(reader.checkpoints().length).toBeGreaterThan(5);
-    const ts = instants(12, end, 7);
-    // The uninterrupted run, stopped at each instant on the way.
-    const original = new Map<number, { clock: number; cpus: VCpuState[] }>();
-    const m = userKernelProgram(options);
-    for (const t of [...ts].sort((a, b) => a - b)) {
-      advanceTo(m, t);
-      original.set(t, { clock: m.clock, cpus: m.vcpus.map((v) => v.save()) });
-    }
+    expect(captured.map((c) => c.asked)).toEqual([...asked].sort((a, b) => a - b));
     const travel = new TimeTravel(reader, () => userKernelProgram(options));
-    for (const t of ts) {
+    for (const t of asked) {
       const state = await travel.stateAt(t);
-      expect(state.t).toBe(original.get(t)!.clock);
+      const original = captured.find((c) => c.asked === t)!;
+      expect(state.t).toBe(original.t);
       expect(state.checkpointT).toBeLessThanOrEqual(t);
-      expect(state.cpus).toEqual(original.get(t)!.cpus);
+      expect(state.cpus).toEqual(original.cpus);
     }
+  });
+
+  it('gives the same states as an uninterrupted run stopped at each instant', () => {
+    const m = userKernelProgram(options);
+    for (const c of captured) {
+      advanceTo(m, c.asked);
+      expect(m.clock).toBe(c.t);
+      expect(m.vcpus.map((v) => v.save())).toEqual(c.cpus);
+    }
+  });
+
+  it('reconstructs states of the guest kernel booting on two CPUs, as the recording run had them', async () => {
+    const build = readGuestBuild();
+    const machine = { cpus: 2, memoryMiB: 64, cmdline: '', kernel: build.kernel, initrd: build.initrd };
+    const at = instants(4, 1_900_000, 11);
+    const result = await record({
+      recipe: { ...GUEST_MACHINE_RECIPE, options: machine },
+      inputs: { ...scriptedInputs(2), scenario: 'boot', kernel: build.kernel, initrd: build.initrd },
+      out: join(tempDir(), 'guest.flt'), budget: 50_000_000, checkpointEvery: 300_000, captureAt: at,
+    }).done;
+    expect(result.outcome.kind).toBe('exit');
+    const guest = SessionReader.open(result.path);
+    const travel = new TimeTravel(guest, () => guestMachine(machine));
+    for (const c of result.captured) {
+      const state = await travel.stateAt(c.asked);
+      expect(state.t).toBe(c.t);
+      expect(state.cpus).toEqual(c.cpus);
+    }
+    guest.close();
   });
 
   it('refuses an instant before the first checkpoint', async () => {
