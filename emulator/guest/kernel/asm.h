@@ -1,8 +1,8 @@
-// Constants shared by the assembly files and C (keep in step with proc.h/mmu.h).
+// Constants the assembly files need from C headers they cannot include;
+// proc.h checks each one against its C definition.
 #ifndef ASM_H
 #define ASM_H
 
-#define KSTACK_SIZE (4 * 4096)
 #define CPU_SELF 0          // struct cpu: self
 #define CPU_KSTACK_TOP 8    // struct cpu: kstack_top
 #define CPU_USER_RSP 16     // struct cpu: user_rsp

@@ -3,7 +3,7 @@
 // off, with RDI = physical address of the boot info. The other CPUs arrive at
 // ap_entry when a start-up IPI wakes them, with RDI = their struct cpu and RSP
 // = the stack the kernel put in the wakeup mailbox.
-#include "asm.h"
+#include "param.h"
 
     .section .text.boot, "ax"
     .globl _start

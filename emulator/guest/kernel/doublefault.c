@@ -34,7 +34,7 @@ void double_fault(struct trapframe *tf)
     report_begin();
     if (overflow)
         kprintf("BUG: stack guard page was hit at %016lx (stack is %016lx..%016lx)\n", cr2, lo, hi);
-    kprintf("PANIC: double fault, error_code: 0x%lx\n", tf->error);
+    kprintf("PANIC: double fault, error_code: 0x%lx, stack pointer %016lx\n", tf->error, tf->rsp);
     if (overflow)
         kprintf("kernel stack overflow (double-fault): %04lx [#1] SMP\n", tf->error);
     kprintf("CPU: %d PID: %d Comm: %s\n", c->id, p ? p->pid : 0, p ? p->name : "swapper");

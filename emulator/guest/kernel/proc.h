@@ -7,6 +7,7 @@
 #include "abi.h"
 #include "spinlock.h"
 #include "trace.h"
+#include "asm.h"
 
 // Everything the entry code saves, in push order reversed (entry.S builds it).
 // The last five words are what the CPU pushes on an interrupt or exception
@@ -57,6 +58,13 @@ struct cpu {
     struct tss tss;
     struct trace_record trace_buf;
 } __attribute__((aligned(64)));
+
+_Static_assert(__builtin_offsetof(struct cpu, self) == CPU_SELF, "asm.h: CPU_SELF");
+_Static_assert(__builtin_offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "asm.h: CPU_KSTACK_TOP");
+_Static_assert(__builtin_offsetof(struct cpu, user_rsp) == CPU_USER_RSP, "asm.h: CPU_USER_RSP");
+_Static_assert(USER_DS == USER_DS_SEL && USER_CS == USER_CS_SEL, "asm.h: user selectors");
+_Static_assert(T_SYSCALL == T_SYSCALL_VEC, "asm.h: T_SYSCALL_VEC");
+_Static_assert(-EFAULT == EFAULT_NEG, "asm.h: EFAULT_NEG");
 
 extern struct cpu cpus[NCPU];
 extern int ncpu;
