@@ -1,14 +1,32 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import { bundledWorkers } from './main/electron/bundled_workers_plugin.ts';
 import { rendererConfig } from './renderer/vite.config.ts';
 
 // Three builds, one per process: main (Node + Electron), preload (sandboxed bridge), renderer (web).
 export default defineConfig({
   main: {
-    build: { outDir: 'out/main', rollupOptions: { input: { index: resolve('main/index.ts') } } },
+    plugins: [bundledWorkers()],
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve('main/index.ts'),
+          // The emulator host utility process (main/electron/utility_emulator_host.ts starts it).
+          emulator_host_process: resolve('main/electron/emulator_host_process.ts'),
+        },
+      },
+    },
   },
   preload: {
-    build: { outDir: 'out/preload', rollupOptions: { input: { index: resolve('preload/index.ts') } } },
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve('preload/index.ts') },
+        // A sandboxed preload cannot be an ES module.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
   },
   renderer: rendererConfig,
 });

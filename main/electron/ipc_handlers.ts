@@ -1,0 +1,27 @@
+// Registers one IPC handler per API method (the channels the preload builds from API_METHODS) and
+// forwards run progress to the window. Every call goes through runCall: sender check, argument
+// check, service, session bookkeeping.
+
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { API_METHODS, IPC_PREFIX, IPC_PUSH_RUN } from '../../preload/api.ts';
+import type { Services } from '../services.ts';
+import { runCall, type CallContext, type CallSender } from './api_call.ts';
+
+function senderOf(event: IpcMainInvokeEvent): CallSender {
+  const frame = event.senderFrame;
+  return frame === null ? { url: null, topFrame: false } : { url: frame.url, topFrame: frame.parent === null };
+}
+
+/** Returns a function that removes the handlers again. */
+export function registerApiHandlers(ctx: CallContext & { services: Services }, win: BrowserWindow): () => void {
+  for (const method of API_METHODS) {
+    ipcMain.handle(IPC_PREFIX + method, (event, ...args: unknown[]) => runCall(ctx, method, senderOf(event), args));
+  }
+  const unsubscribe = ctx.services.onRun((progress) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_PUSH_RUN, progress);
+  });
+  return () => {
+    unsubscribe();
+    for (const method of API_METHODS) ipcMain.removeHandler(IPC_PREFIX + method);
+  };
+}

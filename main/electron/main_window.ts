@@ -1,0 +1,35 @@
+// The one window: created hidden and shown once painted, placed where it was last (if that place
+// is still on a display), with the hardened webPreferences. Its size and place are written back
+// to the window state when it closes.
+
+import { BrowserWindow, screen } from 'electron';
+import { DEFAULT_SIZE, MIN_SIZE, placeOnDisplays, type Bounds, type WindowState } from './window_state.ts';
+import { secureWebPreferences } from './web_preferences.ts';
+
+export function createMainWindow(state: WindowState, preloadPath: string, title: string): BrowserWindow {
+  const bounds = placeOnDisplays(state.bounds, screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow({
+    ...(bounds ?? DEFAULT_SIZE),
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
+    title,
+    show: false,
+    backgroundColor: '#101216',
+    webPreferences: secureWebPreferences(preloadPath),
+  });
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+  return win;
+}
+
+/** The window's normal (unmaximised) bounds and maximised flag, for the window state. */
+export function windowPlacement(win: BrowserWindow): { bounds: Bounds; maximized: boolean } {
+  const b = win.getNormalBounds();
+  return {
+    bounds: {
+      x: Math.round(b.x), y: Math.round(b.y),
+      width: Math.max(MIN_SIZE.width, Math.round(b.width)), height: Math.max(MIN_SIZE.height, Math.round(b.height)),
+    },
+    maximized: win.isMaximized(),
+  };
+}

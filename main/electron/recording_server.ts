@@ -1,0 +1,43 @@
+// The utility process's side of the emulator host: runs each record request through the host's
+// record() and reports its progress and end. Takes its port as a parameter, so a test drives it
+// with the real emulator and recorder and no Electron.
+
+import type { Recording, RecordRequest } from '../emulator_host/host.ts';
+import type { HostReply, HostRequest } from './emulator_host_protocol.ts';
+
+export interface HostPort {
+  postMessage(reply: HostReply): void;
+}
+
+export type RecordFn = (req: RecordRequest) => Pick<Recording, 'done' | 'stop'>;
+
+export class RecordingServer {
+  private readonly running = new Map<number, Pick<Recording, 'done' | 'stop'>>();
+
+  constructor(private readonly port: HostPort, private readonly record: RecordFn) {}
+
+  handle(message: HostRequest): void {
+    if (message.type === 'stop') {
+      this.running.get(message.id)?.stop();
+      return;
+    }
+    const { id, request } = message;
+    let recording: Pick<Recording, 'done' | 'stop'>;
+    try {
+      recording = this.record({ ...request, onProgress: (progress) => this.port.postMessage({ type: 'progress', id, progress }) });
+    } catch (err) {
+      this.port.postMessage({ type: 'failed', id, message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    this.running.set(id, recording);
+    recording.done.then(
+      (result) => this.port.postMessage({ type: 'done', id, result }),
+      (err: unknown) => this.port.postMessage({ type: 'failed', id, message: err instanceof Error ? err.message : String(err) }),
+    ).finally(() => this.running.delete(id));
+  }
+
+  /** Runs still going. */
+  get size(): number {
+    return this.running.size;
+  }
+}
