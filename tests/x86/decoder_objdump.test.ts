@@ -40,60 +40,72 @@ function objdump(elf: string): Line[] {
 
 const skip = hostUnavailable();
 
-describe.skipIf(skip !== undefined)(`decoder vs objdump on gcc -O2 output${skip ? ` (skipped: ${skip})` : ''}`, () => {
+// Each source at several optimisation levels: different code shapes for the decoder.
+const BUILDS: { name: string; source: string; entry: string; flags: string[] }[] = [
+  { name: 'libc-like -O2', source: SOURCE, entry: 'libc_like_main', flags: [] },
+  { name: 'libc-like -Os', source: SOURCE, entry: 'libc_like_main', flags: ['-Os'] },
+  { name: 'libc-like -O3', source: SOURCE, entry: 'libc_like_main', flags: ['-O3'] },
+  { name: 'cpu benchmark workload -O2', source: join(here, '..', 'bench', 'cpu_workload.c'), entry: 'bench_main', flags: [] },
+];
+
+describe.skipIf(skip !== undefined)(`decoder vs objdump on gcc output${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let tmp: ReturnType<typeof makeTempDir>;
-  let prog: FlatProgram;
-  let elf: string;
-  beforeAll(() => {
-    tmp = makeTempDir();
-    prog = buildFlat(tmp.dir, SOURCE, 'libc_like_main', FLAT_BASE + MEM - 64);
-    elf = join(tmp.dir, 'prog.elf');
-  });
+  beforeAll(() => { tmp = makeTempDir(); });
   afterAll(() => tmp?.dispose());
 
-  it('agrees on lengths, branch targets and memory operands of every instruction', () => {
-    const lines = objdump(elf);
-    const bus = new FlatBus(MEM, FLAT_BASE);
-    bus.bytes.set(prog.image);
-    const cpu = new Cpu(0, bus, BareSystem);
-    bus.cpu = cpu;
-    const problems: string[] = [];
-    let branches = 0, memOps = 0;
-    for (const l of lines) {
-      const ins = decode(cpu, l.addr);
-      const where = `0x${l.addr.toString(16)} ${l.text}`;
-      if (ins.len !== l.len) { problems.push(`${where}: length ${ins.len}, objdump ${l.len}`); continue; }
-      const mnemonic = l.text.split(/\s+/).filter((w) => !/^(data16|cs|ds|lock|rep[nz]*|notrack|bnd)$/.test(w))[0] ?? '';
-      if (ins.exec === ud && !/^(ud2|\(bad\))/.test(mnemonic)) problems.push(`${where}: decodes to #UD`);
-      // Direct branches: objdump prints the absolute target.
-      const br = /^(j\w+|call|jmp|loop\w*)\s+([0-9a-f]+)\b/.exec(l.text.replace(/^(bnd|notrack)\s+/, ''));
-      if (br) {
-        branches++;
-        const target = l.addr + ins.len + ins.immLo;
-        if (target !== parseInt(br[2]!, 16)) problems.push(`${where}: target 0x${target.toString(16)}`);
-      }
-      // ModRM memory operands in AT&T syntax: disp(base,index,scale).
-      const mm = /(?:^|[\s,*])(-?0x[0-9a-f]+)?\((%(\w+))?(?:,%(\w+),(\d))?\)/.exec(l.text.slice(mnemonic.length));
-      if (mm && !/%[de]s:/.test(l.text)) {
-        memOps++;
-        const disp = mm[1] ? (mm[1].startsWith('-') ? -parseInt(mm[1].slice(1), 16) : parseInt(mm[1], 16)) : 0;
-        const base = mm[3] ? regNum(mm[3]) : -1;
-        const index = mm[4] ? regNum(mm[4]) : -1;
-        const scale = mm[5] ? Math.log2(Number(mm[5])) : 0;
-        const got = `base ${ins.base} index ${ins.index} scale ${ins.scale} disp ${ins.disp} rm ${ins.rm}`;
-        const want = `base ${base} index ${index} scale ${index < 0 ? ins.scale : scale} disp ${disp} rm -1`;
-        if ((disp | 0) !== (ins.disp | 0) || got !== want) problems.push(`${where}: ${got}; objdump ${want}`);
-      }
-    }
-    console.log(`decoder vs objdump: ${lines.length} instructions, ${branches} direct branches, ${memOps} memory operands compared`);
-    expect(problems.slice(0, 40)).toEqual([]);
-    expect(lines.length).toBeGreaterThan(500);
-  });
+  for (const b of BUILDS) {
+    it(`${b.name}: lengths, branch targets and memory operands of every instruction agree`, () => {
+      const prog = buildFlat(tmp.dir, b.source, b.entry, FLAT_BASE + MEM - 64, b.flags);
+      const problems = compare(join(tmp.dir, 'prog.elf'), prog);
+      expect(problems.slice(0, 40)).toEqual([]);
+    });
+  }
 
-  it('runs the program in the emulator to the same result as natively', () => {
+  it('runs the libc-like program in the emulator to the same result as natively', () => {
+    const prog = buildFlat(tmp.dir, SOURCE, 'libc_like_main', FLAT_BASE + MEM - 64);
     const emu = runFlat(prog, MEM);
     const native = runNative(buildNative(tmp.dir, SOURCE, 'libc_like_main'), 1);
     console.log(`libc-like program: ${emu.instructions} instructions in the emulator, result 0x${emu.result.toString(16)}`);
     expect(emu.result).toBe(native.result);
   });
 });
+
+/** Decodes every instruction objdump lists in the ELF's .text and returns the disagreements. */
+function compare(elf: string, prog: FlatProgram): string[] {
+  const lines = objdump(elf);
+  const bus = new FlatBus(MEM, FLAT_BASE);
+  bus.bytes.set(prog.image);
+  const cpu = new Cpu(0, bus, BareSystem);
+  bus.cpu = cpu;
+  const problems: string[] = [];
+  let branches = 0, memOps = 0;
+  for (const l of lines) {
+    const ins = decode(cpu, l.addr);
+    const where = `0x${l.addr.toString(16)} ${l.text}`;
+    if (ins.len !== l.len) { problems.push(`${where}: length ${ins.len}, objdump ${l.len}`); continue; }
+    const mnemonic = l.text.split(/\s+/).filter((w) => !/^(data16|cs|ds|lock|rep[nz]*|notrack|bnd)$/.test(w))[0] ?? '';
+    if (ins.exec === ud && !/^(ud2|\(bad\))/.test(mnemonic)) problems.push(`${where}: decodes to #UD`);
+    // Direct branches: objdump prints the absolute target.
+    const br = /^(j\w+|call|jmp|loop\w*)\s+([0-9a-f]+)\b/.exec(l.text.replace(/^(bnd|notrack)\s+/, ''));
+    if (br) {
+      branches++;
+      const target = l.addr + ins.len + ins.immLo;
+      if (target !== parseInt(br[2]!, 16)) problems.push(`${where}: target 0x${target.toString(16)}`);
+    }
+    // ModRM memory operands in AT&T syntax: disp(base,index,scale).
+    const mm = /(?:^|[\s,*])(-?0x[0-9a-f]+)?\((%(\w+))?(?:,%(\w+),(\d))?\)/.exec(l.text.slice(mnemonic.length));
+    if (mm && !/%[de]s:/.test(l.text)) {
+      memOps++;
+      const disp = mm[1] ? (mm[1].startsWith('-') ? -parseInt(mm[1].slice(1), 16) : parseInt(mm[1], 16)) : 0;
+      const base = mm[3] ? regNum(mm[3]) : -1;
+      const index = mm[4] ? regNum(mm[4]) : -1;
+      const scale = mm[5] ? Math.log2(Number(mm[5])) : 0;
+      const got = `base ${ins.base} index ${ins.index} scale ${ins.scale} disp ${ins.disp} rm ${ins.rm}`;
+      const want = `base ${base} index ${index} scale ${index < 0 ? ins.scale : scale} disp ${disp} rm -1`;
+      if ((disp | 0) !== (ins.disp | 0) || got !== want) problems.push(`${where}: ${got}; objdump ${want}`);
+    }
+  }
+  console.log(`decoder vs objdump: ${lines.length} instructions, ${branches} direct branches, ${memOps} memory operands compared`);
+  if (lines.length < 100) problems.push(`only ${lines.length} instructions: objdump output not parsed?`);
+  return problems;
+}

@@ -34,9 +34,9 @@ SECTIONS {
 `;
 
 /** Compiles `source` and links it with a start stub that calls `entry` with RSP = stackTop. */
-export function buildFlat(dir: string, source: string, entry: string, stackTop: number): FlatProgram {
+export function buildFlat(dir: string, source: string, entry: string, stackTop: number, extraFlags: string[] = []): FlatProgram {
   const obj = join(dir, 'prog.o');
-  execFileSync('gcc', [...CFLAGS, '-c', source, '-o', obj], { stdio: 'pipe' });
+  execFileSync('gcc', [...CFLAGS, ...extraFlags, '-c', source, '-o', obj], { stdio: 'pipe' });
   const start = join(dir, 'start.S');
   writeFileSync(start, `.section .text.start,"ax"\n.globl _start\n_start:\n  mov $${stackTop}, %rsp\n  call ${entry}\n  hlt\n.section .note.GNU-stack,"",@progbits\n`);
   const startObj = join(dir, 'start.o');
