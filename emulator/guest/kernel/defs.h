@@ -194,6 +194,8 @@ extern int lockdep_enabled;
 int lockdep_register_class(const char *name);
 void lockdep_acquire(struct spinlock *lk, u64 ip);
 void lockdep_release(struct spinlock *lk);
+struct held_locks;
+void lockdep_handoff(struct spinlock *lk, struct held_locks *from, struct held_locks *to);
 
 // watchdog.c
 void watchdog_tick(void);

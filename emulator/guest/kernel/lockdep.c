@@ -7,10 +7,11 @@
 // close a cycle (B -> ... -> A already recorded) is reported at once, even if
 // this run's timing never makes the CPUs actually wait for each other.
 //
-// The chain of held locks is kept per CPU: a spin lock is held with interrupts
-// off and never across a sleep, so the locks held by the task running on a
-// CPU are the locks held by that CPU. (ptable_lock is handed from task to
-// scheduler across swtch on the same CPU, which this accounting also follows.)
+// Each task keeps the chain of locks it holds (a CPU's scheduler loop, which
+// runs as no task, has its own). ptable_lock is the one lock that changes
+// hands: a task takes it and switches to the scheduler, which releases it, and
+// the other way round; sched.c moves it between chains at those switches with
+// lockdep_handoff, as Linux does for its run-queue lock.
 #include "defs.h"
 #include "x86.h"
 #include "proc.h"
@@ -86,6 +87,11 @@ int lockdep_find_path(int src, int dst, int *path, int max)
     return 0;
 }
 
+static struct held_locks *held_chain(struct cpu *c)
+{
+    return c->proc ? &c->proc->held : &c->idle_held;
+}
+
 static const char *class_name(int id)
 {
     return id >= 0 ? lock_classes[id].name : "?";
@@ -132,10 +138,11 @@ static void report_cycle(struct cpu *c, struct held_lock *held, struct spinlock 
     kprintf("                               lock(%s);\n", class_name(path[n - 1]));
     kprintf("  lock(%s);\n\n", lk->name);
     kprintf(" *** DEADLOCK ***\n\n");
-    kprintf("%d lock(s) held by %s/%d:\n", c->nheld, p ? p->name : "swapper", p ? p->pid : 0);
-    for (int i = 0; i < c->nheld; i++)
-        kprintf(" #%d: %p (%s), at: %s\n", i, c->held[i].lock, c->held[i].lock->name,
-                ksym_format_return(c->held[i].ip, at, sizeof(at)));
+    struct held_locks *chain = held_chain(c);
+    kprintf("%d lock(s) held by %s/%d:\n", chain->n, p ? p->name : "swapper", p ? p->pid : 0);
+    for (int i = 0; i < chain->n; i++)
+        kprintf(" #%d: %p (%s), at: %s\n", i, chain->lock[i].lock, chain->lock[i].lock->name,
+                ksym_format_return(chain->lock[i].ip, at, sizeof(at)));
     kprintf("\nstack backtrace:\n");
     print_backtrace((u64)__builtin_frame_address(0), 0);
     const char *text = report_end();
@@ -148,10 +155,11 @@ void lockdep_acquire(struct spinlock *lk, u64 ip)
     if (!lockdep_enabled)
         return;
     struct cpu *c = mycpu();
+    struct held_locks *chain = held_chain(c);
     int to = lk->class_id;
     graph_lock_take();
-    for (int i = 0; i < c->nheld && lockdep_enabled; i++) {
-        struct held_lock *h = &c->held[i];
+    for (int i = 0; i < chain->n && lockdep_enabled; i++) {
+        struct held_lock *h = &chain->lock[i];
         int from = h->lock->class_id;
         if (from < 0 || to < 0 || from == to || lock_deps[from][to].exists)
             continue;
@@ -174,22 +182,40 @@ void lockdep_acquire(struct spinlock *lk, u64 ip)
         d->exists = 1;
     }
     graph_lock_drop();
-    if (c->nheld < MAX_HELD_LOCKS) {
-        c->held[c->nheld].lock = lk;
-        c->held[c->nheld].ip = ip;
-        c->nheld++;
+    if (chain->n < MAX_HELD_LOCKS) {
+        chain->lock[chain->n].lock = lk;
+        chain->lock[chain->n].ip = ip;
+        chain->n++;
     }
+}
+
+// Take lk out of a chain; returns where it had been taken, 0 if absent.
+static u64 chain_remove(struct held_locks *chain, struct spinlock *lk)
+{
+    for (int i = chain->n - 1; i >= 0; i--) {
+        if (chain->lock[i].lock == lk) {
+            u64 ip = chain->lock[i].ip;
+            for (int j = i; j + 1 < chain->n; j++)
+                chain->lock[j] = chain->lock[j + 1];
+            chain->n--;
+            return ip;
+        }
+    }
+    return 0;
 }
 
 void lockdep_release(struct spinlock *lk)
 {
-    struct cpu *c = mycpu();
-    for (int i = c->nheld - 1; i >= 0; i--) {
-        if (c->held[i].lock == lk) {
-            for (int j = i; j + 1 < c->nheld; j++)
-                c->held[j] = c->held[j + 1];
-            c->nheld--;
-            return;
-        }
+    chain_remove(held_chain(mycpu()), lk);
+}
+
+// lk, held, passes from one chain to another (sched.c, around swtch).
+void lockdep_handoff(struct spinlock *lk, struct held_locks *from, struct held_locks *to)
+{
+    u64 ip = chain_remove(from, lk);
+    if (ip && to->n < MAX_HELD_LOCKS) {
+        to->lock[to->n].lock = lk;
+        to->lock[to->n].ip = ip;
+        to->n++;
     }
 }

@@ -35,6 +35,12 @@ struct held_lock {
     u64 ip;                 // return address of acquire(): where it was taken
 };
 
+// lockdep: the locks a task holds, in the order it took them.
+struct held_locks {
+    struct held_lock lock[MAX_HELD_LOCKS];
+    int n;
+};
+
 // Per-CPU state; GS.base points at it in the kernel (SWAPGS on every entry from
 // user mode). The first three fields are read by entry.S at fixed offsets.
 struct cpu {
@@ -52,8 +58,7 @@ struct cpu {
     volatile u64 heartbeat; // virtual time of the last timer interrupt (watchdog)
     u64 ticks;              // timer interrupts taken
     u64 last_pid;           // task this CPU last ran (SWITCH records)
-    struct held_lock held[MAX_HELD_LOCKS];  // lockdep: locks held, in order
-    int nheld;
+    struct held_locks idle_held;    // lockdep: locks held while no task runs here
     u64 gdt[NSEGS];
     struct tss tss;
     struct trace_record trace_buf;
@@ -110,6 +115,7 @@ struct proc {
     u64 sig_pending;            // bit (sig - 1)
     u64 sig_blocked;
     stack_t altstack;
+    struct held_locks held;     // lockdep: the locks this task holds
 };
 
 extern struct proc *initproc;

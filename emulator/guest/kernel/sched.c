@@ -66,7 +66,11 @@ void scheduler(void)
             p->state = RUNNING;
             if (c->last_pid != (u64)p->pid)
                 trace_switch(c, p);
+            // p releases ptable_lock when it resumes, and holds it again when
+            // it switches back here.
+            lockdep_handoff(&ptable_lock, &c->idle_held, &p->held);
             swtch(&c->scheduler, p->context);
+            lockdep_handoff(&ptable_lock, &p->held, &c->idle_held);
             vm_switch(kernel_pml4);
             c->proc = NULL;
         }
