@@ -1,0 +1,89 @@
+// The main process's own state about session files: which are open and unsaved, the question
+// asked before they are lost, files named on the command line, and how files are read and saved.
+
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SessionInfo } from '../../preload/api.ts';
+import { sessionFilesIn } from '../../main/electron/command_line.ts';
+import { OpenSessions } from '../../main/electron/open_sessions.ts';
+import { readSessionFile, writeFileAtomically } from '../../main/electron/session_files.ts';
+import { unsavedPrompt } from '../../main/electron/unsaved_prompt.ts';
+
+const info = (id: string, more: Partial<SessionInfo> = {}): SessionInfo => ({
+  id, name: `${id}.flt`, scenarioId: null, cmdline: '', cpus: 2, tStart: 0, tEnd: 10, events: 5, outcome: null,
+  live: false, dirty: false, locks: [], ...more,
+});
+
+describe('open sessions', () => {
+  it('follows the current session, its file, and its unsaved changes', () => {
+    const s = new OpenSessions();
+    s.observe('openSession', [], info('s1'));
+    s.observe('openSession', [], info('s2'));
+    expect(s.current?.id).toBe('s2');
+    s.observe('removeBookmark', ['s1', 3], undefined);
+    expect(s.unsaved().map((x) => x.id)).toEqual(['s1']);
+    s.savedTo('s1', '/home/ada/s1.flt');
+    expect(s.fileOf('s1')).toBe('/home/ada/s1.flt');
+    expect(s.unsaved()).toEqual([]);
+    s.observe('closeSession', ['s2'], undefined);
+    expect(s.current).toBeNull();
+    expect(s.fileOf('s2')).toBeNull();
+  });
+
+  it('counts a run still recording as unsaved', () => {
+    const s = new OpenSessions();
+    s.observe('startRun', [], { session: info('s3', { live: true }) });
+    s.observe('startRun', [], { session: null });
+    expect(s.unsaved().map((x) => x.id)).toEqual(['s3']);
+  });
+});
+
+describe('the unsaved-changes question', () => {
+  it('is not asked when nothing would be lost', () => {
+    expect(unsavedPrompt([])).toBeNull();
+  });
+
+  it('names the sessions, offers Save / Don’t Save / Cancel, and says a live run is cut short', () => {
+    const p = unsavedPrompt([info('a', { dirty: true }), info('b', { live: true })])!;
+    expect(p.message).toBe('Save the changes to 2 sessions?');
+    expect(p.detail).toContain('a.flt');
+    expect(p.detail).toContain('b.flt (still recording)');
+    expect(p.detail).toContain('cut short');
+    expect(p.buttons).toEqual(['Save', "Don't Save", 'Cancel']);
+    expect(p.choices[p.cancelId]).toBe('cancel');
+    expect(p.choices[p.defaultId]).toBe('save');
+    expect(unsavedPrompt([info('a', { dirty: true })])!.message).toBe('Save the changes to a.flt?');
+  });
+});
+
+describe('files on the command line', () => {
+  it('takes .flt arguments, made absolute, and skips switches and other files', () => {
+    expect(sessionFilesIn(['--inspect=0', 'runs/df.flt', '/abs/lock.FLT', 'notes.txt', '--enable-logging'], '/home/ada'))
+      .toEqual(['/home/ada/runs/df.flt', '/abs/lock.FLT']);
+    expect(sessionFilesIn(['.'], '/x')).toEqual([]);
+  });
+});
+
+describe('session files at user paths', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-files-'));
+
+  it('reads regular .flt files only', () => {
+    writeFileSync(join(dir, 'a.flt'), 'SQLite format 3\0');
+    writeFileSync(join(dir, 'a.txt'), 'x');
+    mkdirSync(join(dir, 'folder.flt'));
+    expect(readSessionFile(join(dir, 'a.flt')).length).toBe(16);
+    expect(() => readSessionFile(join(dir, 'a.txt'))).toThrow('not a Faultline session file');
+    expect(() => readSessionFile(join(dir, 'folder.flt'))).toThrow('is not a file');
+    expect(() => readSessionFile(join(dir, 'missing.flt'))).toThrow();
+  });
+
+  it('replaces a file whole, leaving no temporary behind', () => {
+    const path = join(dir, 'saved.flt');
+    writeFileSync(path, 'old');
+    writeFileAtomically(path, new TextEncoder().encode('new contents'));
+    expect(readFileSync(path, 'utf8')).toBe('new contents');
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+});
