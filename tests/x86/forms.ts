@@ -677,6 +677,33 @@ for (let cc = 0; cc < 16; cc++) {
   }
 }
 
+// ---- prefix corner cases (SDM Vol. 2, 2.1 and 2.2.1): null segment overrides in 64-bit mode,
+// REX.W over 66, a REX that is not the last prefix (ignored), repeated prefixes ----
+for (const size of [4, 8]) {
+  form(`add G,E${size}m with a null segment prefix`, (c) => {
+    const rm = c.mem(size); fillMem(c, rm, size);
+    const sp = sizePrefix(size);
+    c.emit({ ...sp, prefixes: [c.rng.pick([0x26, 0x2e, 0x36, 0x3e]), ...sp.prefixes], opcode: [0x03], regField: c.freeReg(), rm });
+  });
+}
+for (const m of memForms) {
+  form(`66 REX.W add E${where(m)},G (REX.W wins)`, (c) => {
+    const rm = c.rmOperand(8, m); fillMem(c, rm, 8);
+    c.emit({ prefixes: [0x66], w: true, opcode: [0x01], regField: c.freeReg(), rm });
+  });
+  form(`REX then 66: the REX is ignored, mov E${where(m)},G`, (c) => {
+    const rm = c.rmOperand(2, m); fillMem(c, rm, 2);
+    const r = c.freeReg(...('reg' in rm ? [] : regsOf(rm)));
+    // Only registers 0-7 are reachable once the REX is dropped; memory addressing must not need it.
+    if (!('reg' in rm) && (rm.rexB || rm.rexX)) { c.emit({ prefixes: [0x66], opcode: [0x89], regField: r & 7, rm: { reg: 3 } }); return; }
+    const rmOp: Operand = 'reg' in rm ? { reg: rm.reg & 7 } : rm;
+    c.code.push(0x48 | c.rng.int(8)); // REX.W plus any R/X/B: all ignored
+    c.emit({ prefixes: [0x66], opcode: [0x89], regField: r & 7, rm: rmOp });
+  });
+}
+form('66 66 add (repeated prefix)', (c) => c.emit({ prefixes: [0x66, 0x66], opcode: [0x01], regField: c.freeReg(), rm: { reg: c.freeReg() } }));
+form('f3 add (ignored REP)', (c) => c.emit({ prefixes: [0xf3], opcode: [0x01], regField: c.freeReg(), rm: { reg: c.freeReg() } }));
+
 // ---- random sequences of register forms: lazy flags produced by one instruction and consumed by
 // the next (Jcc, SETcc, CMOVcc, ADC/SBB, INC/DEC keeping CF, RCL/RCR, SAHF). Only forms whose
 // flags are all defined take part, except AF after logic ops (nothing in the pool reads AF). ----
