@@ -201,6 +201,19 @@ describe.skipIf(!built)('guest scenarios on the machine', () => {
     }
   });
 
+  it('#UD, #DE and #GP in kernel mode are oopses too (BUG_ON, a divide by zero, a poisoned pointer)', () => {
+    for (const [trigger, headline, vector] of [
+      ['BUG', 'invalid opcode: 0000 [#1] SMP', 6n],
+      ['DIVIDE_ERROR', 'divide error: 0000 [#1] SMP', 0n],
+      ['LIST_POISON', 'general protection fault: 0000 [#1] SMP', 13n],
+    ] as const) {
+      const run = runGuest(`init=crashlab -- ${trigger}`);
+      expect(run.console, trigger).toContain(headline);
+      expect(traces(run, T.OOPS)[0]?.args[0], trigger).toBe(vector);
+    }
+    expect(runGuest('init=crashlab -- BUG').console).toMatch(/kernel BUG at kernel\/crashlab\.c:\d+!/);
+  });
+
   it('panic=<ms> reboots through port 0xcf9 after the delay', () => {
     const run = runGuest('panic=1 init=crashlab -- NULL_DEREF');
     expect(run.console).toContain('Rebooting in 1 ms..');

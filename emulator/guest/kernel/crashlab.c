@@ -8,6 +8,7 @@
 #include "x86.h"
 #include "proc.h"
 #include "uaccess.h"
+#include "bug.h"
 
 struct widget {
     const char *name;
@@ -34,6 +35,18 @@ void crashlab_init(void)
     initlock(&lock_B, "lock_B");
     initlock(&lock_C, "lock_C");
 }
+
+// A list entry, as Linux's list_del leaves it: pointers poisoned with
+// non-canonical addresses, so a use after deletion cannot quietly succeed.
+#define LIST_POISON1 ((struct list_entry *)0xdead000000000100UL)
+#define LIST_POISON2 ((struct list_entry *)0xdead000000000122UL)
+
+struct list_entry {
+    struct list_entry *next, *prev;
+    u64 value;
+};
+
+static struct list_entry deleted_entry = { LIST_POISON1, LIST_POISON2, 0 };
 
 // LEAK_KPTR: a "statistics" call that hands user space a kernel address: the
 // pointer to the caller's task structure. Reading it from user mode faults
@@ -231,6 +244,35 @@ static long access_user(struct crashlab_req *req, struct crashlab_req *ureq)
     return (long)*(const volatile u64 *)req->data;
 }
 
+// BUG: an internal consistency check fails. BUG_ON's UD2 raises #UD in
+// kernel mode: "kernel BUG at kernel/crashlab.c:N!", "invalid opcode" oops.
+static long bug(struct crashlab_req *req, struct crashlab_req *ureq)
+{
+    (void)req, (void)ureq;
+    struct widget *w = widget_lookup("gear");
+    BUG_ON(w->count < 100);     // the invariant this code wrongly believes in
+    return (long)w->count;
+}
+
+// DIVIDE_ERROR: an average over a count the user chose, unchecked: DIV by
+// zero raises #DE (SDM Vol. 2B, DIV) in kernel mode: "divide error" oops.
+static long divide_error(struct crashlab_req *req, struct crashlab_req *ureq)
+{
+    (void)ureq;
+    u64 total = widgets[0].count + widgets[1].count;
+    return (long)(total / *(volatile u64 *)&req->len);
+}
+
+// LIST_POISON: following a deleted list entry's next pointer. The poison is
+// a non-canonical address: the load raises #GP(0) rather than #PF (SDM 3.3.7.1),
+// "general protection fault" oops.
+static long list_poison(struct crashlab_req *req, struct crashlab_req *ureq)
+{
+    (void)req, (void)ureq;
+    struct list_entry *volatile e = &deleted_entry;
+    return (long)e->next->value;
+}
+
 struct trigger {
     const char *name;
     long (*run)(struct crashlab_req *req, struct crashlab_req *ureq);
@@ -249,6 +291,9 @@ static const struct trigger triggers[] = {
     { "WRITE_RO", write_ro },
     { "EXEC_USER", exec_user },
     { "ACCESS_USER", access_user },
+    { "BUG", bug },
+    { "DIVIDE_ERROR", divide_error },
+    { "LIST_POISON", list_poison },
 };
 
 long crashlab_ioctl(u64 cmd, u64 arg)

@@ -10,6 +10,7 @@
 #include "mmu.h"
 #include "proc.h"
 #include "traps.h"
+#include "bug.h"
 
 const char *const exception_names[32] = {
     "divide error", "debug", "NMI", "int3", "overflow", "bounds", "invalid opcode", "device not available",
@@ -79,10 +80,15 @@ static void exception(struct trapframe *tf, u64 cr2)
         tf->rip = fixup;
         return;
     }
-    if (vector == T_PF)
+    if (vector == T_PF) {
         kernel_page_fault_oops(tf, cr2);
-    else
-        oops(tf, "", exception_names[vector], 0);
+        return;
+    }
+    char preamble[160] = "";
+    const struct bug_entry *bug = vector == T_UD ? find_bug(tf->rip) : NULL;
+    if (bug)
+        snprintf(preamble, sizeof(preamble), "kernel BUG at %s:%lu!\n", bug->file, bug->line);
+    oops(tf, preamble, exception_names[vector], 0);
 }
 
 void trap(struct trapframe *tf)
