@@ -1,7 +1,16 @@
 // Shifts and rotates (group 2: ROL ROR RCL RCR SHL SHR SAL SAR) and SHLD/SHRD.
-// Flags per SDM Vol. 2 "SAL/SAR/SHL/SHR", "RCL/RCR/ROL/ROR", "SHLD", "SHRD". Where the SDM
-// leaves a flag undefined we choose: OF for counts > 1 uses the count-1 formula, AF is cleared,
-// and CF for 8/16-bit SHL/SHR counts beyond the width follows the bits actually shifted out.
+// Flags per SDM Vol. 2 "SAL/SAR/SHL/SHR", "RCL/RCR/ROL/ROR", "SHLD", "SHRD". A masked count of 0
+// changes no flags. Where the SDM leaves a flag undefined, this is what we do (tests/x86 masks
+// exactly these flags when comparing with the host CPU):
+// - AF (every shift with a non-zero count, SHLD/SHRD): cleared.
+// - OF for counts other than 1: the 1-bit formula applied to the final result: SHL/SAL
+//   MSB(result) ^ CF; SHR the MSB of the original operand; SAR 0; ROL MSB(result) ^ CF; ROR the
+//   XOR of the result's two top bits; RCL MSB(result) ^ CF; RCR MSB(original) ^ CF-in;
+//   SHLD/SHRD whether the sign changed.
+// - CF for 8/16-bit SHL/SHR counts >= the width: the last bit shifted out of the zero-extended
+//   value (0 once the count passes the width).
+// - SHLD/SHRD of 16-bit operands with counts 17-31 (result undefined): shifted through the 32-bit
+//   concatenation dest:src as the count says.
 
 import { type Cpu } from './cpu.ts';
 import { parity } from './flags.ts';

@@ -325,7 +325,7 @@ for (const size of VSIZES) {
           const reg = c.freeReg();
           c.emit({ ...sizePrefix(size), opcode: [0x0f, op + (how === 'cl' ? 1 : 0)], regField: reg, rm, imm: how === 'imm' ? [count] : [] });
           const n = count & (size === 8 ? 63 : 31);
-          if (n !== 0) { c.mask(AF); if (n !== 1) c.mask(OF); if (bits === 16 && n === 16) c.mask(CF | OF); }
+          if (n !== 0) { c.mask(AF); if (n !== 1) c.mask(OF); }
         });
       }
     }
