@@ -1,14 +1,15 @@
 import { statSync } from 'node:fs';
 import { EVENT_KIND_NAMES } from '../../emulator/machine/events.ts';
 import { record } from '../emulator_host/host.ts';
-import { GUEST_MACHINE_RECIPE } from '../emulator_host/guest_machine.ts';
+import { SCENARIOS } from '../../emulator/scenarios/catalogue.ts';
+import { SCENARIO_MACHINE_RECIPE } from '../emulator_host/scenario_run_machine.ts';
 import { readGuestBuild } from '../session/guest_build.ts';
 import { describeOutcome } from '../session/outcome.ts';
 import { TRACE_TYPE_NAMES } from '../session/derive.ts';
 import { CliError, intOption, parse } from './cli_error.ts';
 import type { Output } from './output.ts';
-import { findScenario } from './scenarios.ts';
 
+/** The machine's RAM: scenario_machine.ts keeps the machine's default. */
 const MEMORY_MIB = 64;
 
 /** faultline record <scenario> [--out FILE] [--cpus N] [--cmdline "..."] [--max-instructions N] */
@@ -17,7 +18,7 @@ export async function recordCommand(args: string[], io: Output): Promise<void> {
     out: { type: 'string' }, cpus: { type: 'string' }, cmdline: { type: 'string' }, 'max-instructions': { type: 'string' },
   }, ['scenario']);
   const id = positionals[0]!;
-  const scenario = findScenario(id);
+  const scenario = SCENARIOS.find((s) => s.id === id);
   if (!scenario) throw new CliError(`record: unknown scenario "${id}" (faultline list shows them)`, 2);
   const cpus = intOption('record', 'cpus', values.cpus, 1, 8) ?? scenario.cpus;
   const budget = intOption('record', 'max-instructions', values['max-instructions'], 1, Number.MAX_SAFE_INTEGER) ?? scenario.budget;
@@ -29,10 +30,10 @@ export async function recordCommand(args: string[], io: Output): Promise<void> {
   } catch (e) {
     throw new CliError(`record: the guest kernel build is missing (${e instanceof Error ? e.message : String(e)}); run npm run guest:build`);
   }
-  const machine = { builder: 'guest', options: { cpus, memoryMiB: MEMORY_MIB, cmdline } };
+  const machine = { builder: 'scenario', options: { scenario: id, cpus, cmdline } };
   let lastDraw = 0;
   const recording = record({
-    recipe: { ...GUEST_MACHINE_RECIPE, options: { ...machine.options, kernel: build.kernel, initrd: build.initrd } },
+    recipe: { ...SCENARIO_MACHINE_RECIPE, options: { ...machine.options, kernel: build.kernel, initrd: build.initrd } },
     inputs: {
       scenario: id, config: { cpus, memoryBytes: MEMORY_MIB * 2 ** 20, cmdline, maxInstructions: budget, machine },
       kernel: build.kernel, initrd: build.initrd, symbols: build.symbols, lines: build.lines, sources: build.sources,

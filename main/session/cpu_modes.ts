@@ -60,6 +60,19 @@ export class CpuModeTracker {
     c.open = { t0: t, state, detail, seq0: seq };
   }
 
+  /**
+   * Any event of a CPU: one that was not started yet is running from now on, in the kernel (the
+   * boot CPU emits no start event; GUEST-INTERFACE.md "CPU 0 at entry").
+   */
+  seen(n: number, t: number, seq: number): void {
+    const c = this.cpu(n);
+    if (c.started) return;
+    c.started = true;
+    c.halted = false;
+    c.cpl = 0;
+    this.update(c, t, seq);
+  }
+
   start(n: number, t: number, seq: number): void {
     const c = this.cpu(n);
     c.started = true;

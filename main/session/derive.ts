@@ -148,6 +148,7 @@ export class Deriver implements SpanSink {
       if (t > facts.tLast) facts.tLast = t;
       facts.byKind[kind] = (facts.byKind[kind] ?? 0) + 1;
       this.threads.seen(cpu, pid, t, seq);
+      if (kind !== EventKind.Reset && kind !== EventKind.PowerOff && kind !== EventKind.TripleFault) this.modes.seen(cpu, t, seq);
       switch (kind) {
         case EventKind.CpuStart: this.modes.start(cpu, t, seq); break;
         case EventKind.PrivSwitch: this.modes.privSwitch(cpu, t, seq, (flags >> 2) & 3, (flags >> 4) & 7); break;

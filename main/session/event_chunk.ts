@@ -26,8 +26,11 @@ export class ChunkFormatError extends Error {}
 /** Scratch for the column bytes, reused across chunks (encoding runs on one thread at a time). */
 let scratch = new Uint8Array(0);
 
-/** Encodes `count` records (RECORD_WORDS words each) into one chunk blob. */
-export function encodeChunk(words: Uint32Array, count: number): Buffer {
+/**
+ * Encodes `count` records (RECORD_WORDS words each) into one chunk blob; `deflate` false keeps
+ * the columns as they are (the benchmark measures what deflating buys).
+ */
+export function encodeChunk(words: Uint32Array, count: number, deflate = true): Buffer {
   if (count > MAX_CHUNK_EVENTS) throw new ChunkFormatError(`chunk of ${count} events is over ${MAX_CHUNK_EVENTS}`);
   if (words.byteOffset % 8 !== 0) words = words.slice(0, count * RECORD_WORDS);
   const times = new Float64Array(words.buffer, words.byteOffset, (count * RECORD_WORDS) >> 1);
@@ -101,7 +104,7 @@ export function encodeChunk(words: Uint32Array, count: number): Buffer {
   }
   let flags = rawTimes ? FLAG_RAW_TIMES : 0;
   let payload: Uint8Array = body.subarray(0, p);
-  const deflated = deflateRawSync(payload, { level: 1 });
+  const deflated = deflate ? deflateRawSync(payload, { level: 1 }) : payload;
   if (deflated.length < payload.length) { payload = deflated; flags |= FLAG_DEFLATED; }
   const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
   out[0] = CHUNK_MAGIC;

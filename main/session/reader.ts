@@ -199,7 +199,7 @@ export class SessionReader {
       events: range.n,
       tFirst: range.t0 ?? 0,
       tLast,
-      cpus: this.trackList.filter((t) => t.kind === TrackKind.CpuMode).length,
+      cpus: config.cpus > 0 ? config.cpus : this.trackList.filter((t) => t.kind === TrackKind.CpuMode).length,
       checkpoints: (this.db.prepare('SELECT count(*) AS n FROM checkpoints').get() as { n: number }).n,
     };
   }

@@ -11,7 +11,8 @@ import { main } from '../../main/cli/faultline.ts';
 import type { Output } from '../../main/cli/output.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
-const session = join(dir, 'boot.flt');
+const session = join(dir, 'readkptr.flt');
+const panicked = join(dir, 'null-deref-kernel.flt');
 let recordOutput = '';
 
 async function run(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
@@ -30,20 +31,21 @@ function oneLineError(r: { status: number; err: string }, pattern: RegExp, statu
 }
 
 beforeAll(async () => {
-  const r = await run('record', 'boot', '--cpus', '2', '--out', session);
+  const r = await run('record', 'user-reads-kernel-pointer', '--cpus', '2', '--out', session);
   expect(r.err).toBe('');
   expect(r.status).toBe(0);
   recordOutput = r.out;
+  expect((await run('record', 'null-deref-kernel', '--out', panicked)).status).toBe(0);
 });
 
 describe('faultline', () => {
-  it('lists the runs it can record', async () => {
+  it('lists the scenario catalogue', async () => {
     const r = await run('list');
     expect(r.status).toBe(0);
-    expect(r.out).toMatch(/^boot\s+Boot the kernel/m);
+    for (const id of ['user-reads-kernel-pointer', 'null-deref-kernel', 'missing-pf-handler', 'spinlock-recursion']) expect(r.out).toMatch(new RegExp(`^${id}\\s+\\S`, 'm'));
   });
 
-  it('records the guest kernel and summarises the run', () => {
+  it('records a scenario on the guest kernel and summarises the run', () => {
     expect(recordOutput).toContain(`${session}: exit (the kernel powered the machine off)`);
     expect(recordOutput).toMatch(/\d+ instructions, virtual time \d+ ticks, [\d.]+ MIPS/);
     expect(recordOutput).toMatch(/\d+ events, file \d+ bytes/);
@@ -56,40 +58,50 @@ describe('faultline', () => {
     expect(r.status).toBe(0);
     expect(r.out).toContain('Outcome: exit');
     expect(r.out).toMatch(/Last 20 events:\n(\s+#\d+ t=\d+ cpu\d .*\n){20}/);
-    expect(r.out).toContain('Hello from user space!');
-    expect(r.out).toMatch(/<syscall_entry>/);
+    expect(r.out).toContain('exited with status 139');
+    expect(r.out).toMatch(/Exception chain on CPU 0|Last 20 events/);
+  });
+
+  it('reports a kernel oops and panic with the fault that caused it', async () => {
+    const r = await run('report', panicked);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('Outcome: panic on CPU 0');
+    expect(r.out).toMatch(/Oops \(CPU 0, t=\d+\):\n\s+BUG: kernel NULL pointer dereference/);
+    expect(r.out).toMatch(/Panic \(CPU 0, t=\d+\):/);
+    expect(r.out).toMatch(/Exception chain on CPU 0 \(oldest first\):\n\s+#\d+ t=\d+ cpu0 pid \d+ exception: #PF \(vector 14\) at 0x[0-9a-f]+ <null_deref\+0x[0-9a-f]+> in CPL 0/);
   });
 
   it('lists events filtered by kind, CPU and time, as text or JSON', async () => {
-    const text = await run('events', session, '--kind', 'priv-switch', '--cpu', '0', '--limit', '5');
+    const first = JSON.parse((await run('events', session, '--kind', 'priv-switch', '--limit', '1', '--json')).out) as { cpu: number };
+    const text = await run('events', session, '--kind', 'priv-switch', '--cpu', String(first.cpu), '--limit', '5');
     expect(text.status).toBe(0);
     const lines = text.out.trimEnd().split('\n');
     expect(lines).toHaveLength(5);
-    for (const l of lines) expect(l).toMatch(/^#\d+ t=\d+ cpu0 pid -?\d+ priv-switch: CPL \d -> \d by /);
+    for (const l of lines) expect(l).toMatch(new RegExp(`^#\\d+ t=\\d+ cpu${first.cpu} pid -?\\d+ priv-switch: CPL \\d -> \\d by `));
     const json = await run('events', session, '--kind', 'console,power-off', '--json');
     const events = json.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; t: number; text?: string });
     expect(events.at(-1)!.kind).toBe('power-off');
-    expect(events.some((e) => e.text?.includes('Hello from user space!'))).toBe(true);
+    expect(events.some((e) => e.text?.includes('exited with status 139'))).toBe(true);
     const from = events[1]!.t;
     const window = await run('events', session, '--from', String(from), '--to', String(from + 1), '--json');
     for (const l of window.out.trimEnd().split('\n')) expect((JSON.parse(l) as { t: number }).t).toBe(from);
   });
 
   it('shows the machine state at an instant by time travel', async () => {
-    const r = await run('state', session, '--at', '1500000', '--json');
+    const r = await run('state', session, '--at', '900000', '--json');
     expect(r.status).toBe(0);
     const state = JSON.parse(r.out) as { t: number; cpus: { cpu: number; rip: string; cpl: number; regs: Record<string, string> }[]; console: string };
-    expect(state.t).toBeGreaterThanOrEqual(1500000);
+    expect(state.t).toBeGreaterThanOrEqual(900000);
     expect(state.cpus).toHaveLength(2);
     expect(state.cpus[0]!.rip).toMatch(/^0x[0-9a-f]{16}$/);
     expect(state.console).toContain('Faultline kernel');
-    const text = await run('state', session, '--at', '1500000');
+    const text = await run('state', session, '--at', '900000');
     expect(text.out).toMatch(/^CPU 0: \w+/m);
     expect(text.out).toMatch(/rip 0x[0-9a-f]{16}/);
   });
 
   it('exports a Chrome trace that Perfetto can load, and the report as text', async () => {
-    const out = join(dir, 'boot.json');
+    const out = join(dir, 'trace.json');
     const r = await run('export', session, '--format', 'chrome-json', '--out', out);
     expect(r.status).toBe(0);
     const trace = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: { ph: string; name: string; pid: number; args?: { name?: string } }[] };
@@ -118,10 +130,10 @@ describe('faultline with bad input', () => {
   it('rejects unknown commands, scenarios and options with one line', async () => {
     oneLineError(await run('frobnicate'), /^faultline: unknown command "frobnicate"/);
     oneLineError(await run('record', 'no-such-scenario'), /^faultline record: unknown scenario "no-such-scenario"/);
-    oneLineError(await run('record', 'boot', '--cpus', '9'), /--cpus must be a whole number from 1 to 8, not "9"/);
-    oneLineError(await run('record', 'boot', '--cpus', 'two'), /--cpus must be a whole number/);
-    oneLineError(await run('record', 'boot', '--max-instructions', '-5'), /--max-instructions/);
-    oneLineError(await run('record', 'boot', '--bogus'), /^faultline record: Unknown option '--bogus'/);
+    oneLineError(await run('record', 'null-deref-user', '--cpus', '9'), /--cpus must be a whole number from 1 to 8, not "9"/);
+    oneLineError(await run('record', 'null-deref-user', '--cpus', 'two'), /--cpus must be a whole number/);
+    oneLineError(await run('record', 'null-deref-user', '--max-instructions', '-5'), /--max-instructions/);
+    oneLineError(await run('record', 'null-deref-user', '--bogus'), /^faultline record: Unknown option '--bogus'/);
     oneLineError(await run('record'), /^faultline record: expected <scenario>, got none/);
     oneLineError(await run('report', session, 'extra'), /^faultline report: expected <file>, got/);
     oneLineError(await run('events', session, '--kind', 'nonsense'), /^faultline events: unknown kind "nonsense"/);

@@ -9,7 +9,7 @@ import { SessionReader } from '../../main/session/reader.ts';
 import { advanceTo, TimeTravel } from '../../main/session/time_travel.ts';
 import { scriptedInputs, tempDir } from './fixtures/record_scripted.ts';
 import { userKernelProgram } from './fixtures/user_kernel_program.ts';
-import { GUEST_MACHINE_RECIPE, guestMachine } from '../../main/emulator_host/guest_machine.ts';
+import { SCENARIO_MACHINE_RECIPE, scenarioRunMachine } from '../../main/emulator_host/scenario_run_machine.ts';
 import { readGuestBuild } from '../../main/session/guest_build.ts';
 
 const options = { cpus: 2, syscalls: 2000 };
@@ -63,16 +63,16 @@ describe('time travel', () => {
 
   it('reconstructs states of the guest kernel booting on two CPUs, as the recording run had them', async () => {
     const build = readGuestBuild();
-    const machine = { cpus: 2, memoryMiB: 64, cmdline: '', kernel: build.kernel, initrd: build.initrd };
+    const machine = { scenario: 'syscall-stress', cpus: 2, cmdline: 'init=hello', kernel: build.kernel, initrd: build.initrd };
     const at = instants(4, 1_900_000, 11);
     const result = await record({
-      recipe: { ...GUEST_MACHINE_RECIPE, options: machine },
+      recipe: { ...SCENARIO_MACHINE_RECIPE, options: machine },
       inputs: { ...scriptedInputs(2), scenario: 'boot', kernel: build.kernel, initrd: build.initrd },
       out: join(tempDir(), 'guest.flt'), budget: 50_000_000, checkpointEvery: 300_000, captureAt: at,
     }).done;
     expect(result.outcome.kind).toBe('exit');
     const guest = SessionReader.open(result.path);
-    const travel = new TimeTravel(guest, () => guestMachine(machine));
+    const travel = new TimeTravel(guest, () => scenarioRunMachine(machine));
     for (const c of result.captured) {
       const state = await travel.stateAt(c.asked);
       expect(state.t).toBe(c.t);

@@ -1,0 +1,136 @@
+// Session files: how fast events go into SQLite and how many bytes each costs, for the storage
+// layouts considered (the writer uses "columnar + deflate"); then a whole recording with derived
+// data; then open time and the latency of the queries a renderer makes while scrubbing.
+// Run with `npm run bench -- session`.
+
+import Database from 'better-sqlite3';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { RECORD_WORDS, type EventBatch } from '../../emulator/machine/events.ts';
+import { encodeChunk } from '../../main/session/event_chunk.ts';
+import { SessionWriter } from '../../main/session/writer.ts';
+import { SessionReader } from '../../main/session/reader.ts';
+import { SessionClient } from '../../main/session/session_client.ts';
+import { scriptedBatches } from '../session/fixtures/scripted_stream.ts';
+import { scriptedInputs } from '../session/fixtures/record_scripted.ts';
+
+const EVENTS = 1_000_000;
+const COMMIT_EVENTS = 65536;
+
+type Layout = { name: string; table: string; insert: (db: Database.Database) => (b: EventBatch) => void };
+
+const LAYOUTS: Layout[] = [
+  {
+    name: 'row per event',
+    table: 'CREATE TABLE e (seq INTEGER PRIMARY KEY, t INTEGER, w0 INTEGER, pid INTEGER, a0 INTEGER, a1 INTEGER, a2 INTEGER, a3 INTEGER, a4 INTEGER, a5 INTEGER, a6 INTEGER, a7 INTEGER)',
+    insert: (db) => {
+      const st = db.prepare('INSERT INTO e VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      return (b) => {
+        const t64 = new Float64Array(b.words.buffer, b.words.byteOffset, (b.count * RECORD_WORDS) / 2);
+        const w = b.words;
+        const arg = (i: number, n: number) => (BigInt(w[i * RECORD_WORDS + 5 + 2 * n]! | 0) << 32n) | BigInt(w[i * RECORD_WORDS + 4 + 2 * n]!);
+        for (let i = 0; i < b.count; i++) {
+          st.run(b.firstSeq + i, t64[i * 10 + 1], w[i * RECORD_WORDS], w[i * RECORD_WORDS + 1]! | 0, arg(i, 0), arg(i, 1), arg(i, 2), arg(i, 3), arg(i, 4), arg(i, 5), arg(i, 6), arg(i, 7));
+        }
+      };
+    },
+  },
+  {
+    name: 'raw batch blob',
+    table: 'CREATE TABLE e (first_seq INTEGER PRIMARY KEY, data BLOB)',
+    insert: (db) => { const st = db.prepare('INSERT INTO e VALUES (?, ?)'); return (b) => st.run(b.firstSeq, Buffer.from(b.words.buffer, b.words.byteOffset, b.count * RECORD_WORDS * 4)); },
+  },
+  {
+    name: 'raw batch, deflated',
+    table: 'CREATE TABLE e (first_seq INTEGER PRIMARY KEY, data BLOB)',
+    insert: (db) => { const st = db.prepare('INSERT INTO e VALUES (?, ?)'); return (b) => st.run(b.firstSeq, deflateRawSync(new Uint8Array(b.words.buffer, b.words.byteOffset, b.count * RECORD_WORDS * 4), { level: 1 })); },
+  },
+  {
+    name: 'columnar deltas',
+    table: 'CREATE TABLE e (first_seq INTEGER PRIMARY KEY, data BLOB)',
+    insert: (db) => { const st = db.prepare('INSERT INTO e VALUES (?, ?)'); return (b) => st.run(b.firstSeq, encodeChunk(b.words, b.count, false)); },
+  },
+  {
+    name: 'columnar deltas, deflated',
+    table: 'CREATE TABLE e (first_seq INTEGER PRIMARY KEY, data BLOB)',
+    insert: (db) => { const st = db.prepare('INSERT INTO e VALUES (?, ?)'); return (b) => st.run(b.firstSeq, encodeChunk(b.words, b.count)); },
+  },
+];
+
+function pad(s: string, n: number): string {
+  return s.padEnd(n);
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+}
+
+function time<T>(f: () => T): [T, number] {
+  const t0 = performance.now();
+  const v = f();
+  return [v, performance.now() - t0];
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
+  const batches = scriptedBatches({ cpus: 4, events: EVENTS, ending: 'panic' });
+  const events = batches.reduce((n, b) => n + b.count, 0);
+  console.log(`session: ${events} scripted kernel-like events on 4 CPUs`);
+
+  console.log('  event storage layouts (WAL, a transaction per 64K events, texts not included):');
+  for (const layout of LAYOUTS) {
+    const path = join(dir, `${layout.name.replace(/\W+/g, '_')}.db`);
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(layout.table);
+    const insert = layout.insert(db);
+    const tx = db.transaction((list: EventBatch[]) => { for (const b of list) insert(b); });
+    const [, ms] = time(() => {
+      for (let i = 0; i < batches.length; i += COMMIT_EVENTS / 4096) tx(batches.slice(i, i + COMMIT_EVENTS / 4096));
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    });
+    db.close();
+    const bytes = statSync(path).size;
+    console.log(`    ${pad(layout.name, 26)} ${(events / ms / 1000).toFixed(2)} M events/s  ${(bytes / events).toFixed(1)} bytes/event`);
+  }
+
+  const file = join(dir, 'recording.flt');
+  const writer = new SessionWriter(file, scriptedInputs(4));
+  const [, appendMs] = time(() => { for (const b of batches) writer.append(b); });
+  const [, finishMs] = time(() => writer.finish('idle', events));
+  const size = statSync(file).size;
+  console.log(`  whole recording (events, spans, summaries, flows, console): ${(events / (appendMs + finishMs) / 1000).toFixed(2)} M events/s, ${(size / events).toFixed(1)} bytes/event, ${(size / 2 ** 20).toFixed(1)} MiB`);
+
+  const [reader, openMs] = time(() => SessionReader.open(file));
+  const [, fullMs] = time(() => SessionReader.open(file, 'full').close());
+  const t0 = performance.now();
+  const client = await SessionClient.open(file);
+  const workerOpenMs = performance.now() - t0;
+  await client.close();
+  console.log(`  open: ${openMs.toFixed(0)} ms (quick check), ${fullMs.toFixed(0)} ms (full integrity check), ${workerOpenMs.toFixed(0)} ms in a worker`);
+
+  const info = reader.info();
+  const span = info.tLast - info.tFirst;
+  let x = 12345;
+  const rand = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 2 ** 32; };
+  const measure = (name: string, f: () => unknown) => {
+    const ms: number[] = [];
+    for (let i = 0; i < 200; i++) ms.push(time(f)[1]);
+    console.log(`    ${pad(name, 48)} median ${percentile(ms, 0.5).toFixed(2)} ms  p95 ${percentile(ms, 0.95).toFixed(2)} ms`);
+  };
+  console.log('  queries at random instants (1000-pixel lanes, all tracks):');
+  measure('whole recording overview (summaries)', () => reader.spans(info.tFirst, info.tLast, span / 1000));
+  measure('window of 1% of the run', () => { const a = info.tFirst + rand() * span * 0.99; reader.spans(a, a + span / 100, span / 100 / 1000); });
+  measure('window of 100k ticks (raw spans)', () => { const a = info.tFirst + rand() * span; reader.spans(a, a + 100_000, 100); });
+  measure('event marks, window of 100k ticks', () => { const a = info.tFirst + rand() * span; reader.eventMarks(a, a + 100_000, 100); });
+  measure('flows, window of 100k ticks', () => { const a = info.tFirst + rand() * span; reader.flows(a, a + 100_000); });
+  measure('next exception from a random instant', () => reader.step(info.tFirst + rand() * span, 1, { kinds: ['exception'] }));
+  measure('previous panic from a random instant', () => reader.step(info.tFirst + rand() * span, -1, { kinds: ['trace'], traceTypes: [16] }));
+  measure('event by sequence number', () => reader.eventAt(Math.floor(rand() * events)));
+  measure('console up to a random instant', () => reader.consoleUpTo(info.tFirst + rand() * span, 64 << 10));
+  reader.close();
+}
