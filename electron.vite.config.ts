@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
-import { bundledWorkers } from './main/electron/bundled_workers_plugin.ts';
+import { bundleModuleUrls } from './main/electron/module_urls_plugin.ts';
 import { rendererConfig } from './renderer/vite.config.ts';
 
 // Three builds, one per process: main (Node + Electron), preload (sandboxed bridge), renderer (web).
 export default defineConfig({
   main: {
-    plugins: [bundledWorkers()],
+    plugins: [bundleModuleUrls()],
     build: {
       outDir: 'out/main',
       rollupOptions: {

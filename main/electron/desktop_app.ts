@@ -2,7 +2,7 @@
 // IPC, the menu, files from the command line and the OS, the window state, and the question
 // about unsaved changes before the window closes or the app quits.
 
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { app, Menu, type BrowserWindow } from 'electron';
 import { createServices } from '../services.ts';
 import { APP_ENTRY_URL, trustedOrigin } from './app_origin.ts';
@@ -20,6 +20,9 @@ const APP_NAME = 'Faultline';
 
 export function startDesktopApp(): void {
   app.setName(APP_NAME);
+  // A separate profile (window state, recordings) for portable use and for tests.
+  const profile = app.commandLine.getSwitchValue('user-data-dir');
+  if (profile !== '') app.setPath('userData', resolve(profile));
   registerAppScheme();
   if (!app.requestSingleInstanceLock()) {
     // A second start hands its files to the first (second-instance below) and leaves.

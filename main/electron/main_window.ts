@@ -8,7 +8,9 @@ import { secureWebPreferences } from './web_preferences.ts';
 
 export function createMainWindow(state: WindowState, preloadPath: string, title: string): BrowserWindow {
   const bounds = placeOnDisplays(state.bounds, screen.getAllDisplays().map((d) => d.workArea));
-  const win = new BrowserWindow({
+  // Electronegativity reads only literal options here; secureWebPreferences() holds them and
+  // tests/electron/window_security.test.ts checks them.
+  const win = new BrowserWindow({ // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
     ...(bounds ?? DEFAULT_SIZE),
     minWidth: MIN_SIZE.width,
     minHeight: MIN_SIZE.height,

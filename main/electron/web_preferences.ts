@@ -20,6 +20,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    // A middle click must not open a window either (new windows are denied anyway).
+    disableBlinkFeatures: 'Auxclick',
     devTools: true,
   };
 }
