@@ -81,14 +81,14 @@ static struct proc *allocproc(const char *name, int kthread)
     return p;
 }
 
-// Release everything of a task that no longer runs. Caller holds ptable_lock.
-static void freeproc(struct proc *p)
+// Free a dead task's address space and kernel stack, without ptable_lock:
+// tearing down a large address space takes a while, and holding a spin lock
+// (interrupts off) that long would look like a lockup to the watchdog.
+static void free_task_memory(u64 *pml4, u64 kstack)
 {
-    vfree_stack(p->kstack + KSTACK_SIZE);
-    if (!p->kthread && p->pml4)
-        uvm_free(p->pml4);
-    p->pml4 = NULL;
-    p->state = UNUSED;
+    if (pml4 && pml4 != kernel_pml4)
+        uvm_free(pml4);
+    vfree_stack(kstack + KSTACK_SIZE);
 }
 
 static void make_runnable(struct proc *p)
@@ -130,8 +130,9 @@ int spawn(const char *path, int argc, char *const argv[])
     p->pml4 = uvm_create();
     int err = p->pml4 ? load_program(p, path, argc, argv) : -ENOMEM;
     if (err < 0) {
+        free_task_memory(p->pml4, p->kstack);
         acquire(&ptable_lock);
-        freeproc(p);
+        p->state = UNUSED;
         release(&ptable_lock);
         return err;
     }
@@ -188,8 +189,10 @@ int proc_wait(u64 status_uaddr)
             have_children = 1;
             if (p->state == ZOMBIE) {
                 int pid = p->pid, status = p->wait_status;
-                freeproc(p);
+                u64 *pml4 = p->pml4, kstack = p->kstack;
+                p->state = UNUSED;
                 release(&ptable_lock);
+                free_task_memory(pml4, kstack);
                 if (status_uaddr) {
                     u32 s = (u32)status;
                     if (copy_to_user((void *)status_uaddr, &s, sizeof(s)) < 0)

@@ -1,6 +1,6 @@
 // stress: several processes making system calls at once, on every CPU.
 //   stress            spawns the workers and waits for them
-//   stress worker N   one worker: N rounds of getpid, write, yield, sleep
+//   stress worker N   one worker: rounds of getpid, write, mmap, munmap, yield, sleep
 #include "libc.h"
 
 #define WORKERS 6
@@ -12,6 +12,12 @@ static int worker(int id)
         printf("stress: worker %d (pid %d) round %d\n", id, pid, round);
         for (int i = 0; i < 20; i++)
             getpid();
+        char *mem = mmap(NULL, 256 * 1024, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED)
+            return 100;
+        for (int off = 0; off < 256 * 1024; off += 4096)
+            mem[off] = (char)round;
+        munmap(mem, 256 * 1024);
         yield();
         sleep_ms(1);
     }
