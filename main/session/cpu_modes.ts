@@ -4,29 +4,33 @@
 // The mode follows the CPU's state as the events describe it: CPL from privilege switches, a
 // stack of handler frames pushed by exception/interrupt delivery and popped by IRET, HLT until
 // the wake-up. A return to CPL 3 empties the frame stack (no kernel handler survives it), so one
-// missed IRET cannot skew the rest of the recording.
+// missed IRET cannot skew the rest of the recording. Runs once per event: no allocation here.
 
 import { CpuMode, TrackKind } from './schema.ts';
-import { FlowKind, type OpenSpan, type SpanSink } from './span_sink.ts';
+import { FlowKind, type SpanSink } from './span_sink.ts';
 
 const MAX_FRAMES = 64;
 const DOUBLE_FAULT = 8;
 
-interface HandlerFrame {
-  kind: 'exception' | 'interrupt';
-  vector: number;
-  seq: number;
-  t: number;
-}
+/** One CPU; the handler frames are parallel typed arrays, `depth` deep. */
+class CpuState {
+  started = false;
+  halted = false;
+  cpl = 0;
+  depth = 0;
+  readonly frameInterrupt = new Uint8Array(MAX_FRAMES);
+  readonly frameVector = new Uint8Array(MAX_FRAMES);
+  readonly frameSeq = new Float64Array(MAX_FRAMES);
+  readonly frameT = new Float64Array(MAX_FRAMES);
+  syscallSeq = -1;
+  syscallT = 0;
+  open = false;
+  openT0 = 0;
+  openState = 0;
+  openDetail = 0;
+  openSeq0 = 0;
 
-interface CpuState {
-  track: number;
-  started: boolean;
-  halted: boolean;
-  cpl: number;
-  frames: HandlerFrame[];
-  syscall: { seq: number; t: number } | null;
-  open: OpenSpan | null;
+  constructor(readonly track: number) {}
 }
 
 export class CpuModeTracker {
@@ -35,29 +39,26 @@ export class CpuModeTracker {
   constructor(private readonly sink: SpanSink) {}
 
   private cpu(n: number): CpuState {
-    let c = this.cpus[n];
-    if (!c) {
-      c = { track: this.sink.track(TrackKind.CpuMode, n, 0, `CPU ${n}`), started: false, halted: false, cpl: 0,
-        frames: [], syscall: null, open: null };
-      this.cpus[n] = c;
-    }
-    return c;
+    return (this.cpus[n] ??= new CpuState(this.sink.track(TrackKind.CpuMode, n, 0, `CPU ${n}`)));
   }
 
   private update(c: CpuState, t: number, seq: number): void {
-    const top = c.frames[c.frames.length - 1];
     let state: number = CpuMode.Kernel;
     let detail = 0;
     if (!c.started) state = CpuMode.Off;
     else if (c.halted) state = CpuMode.Halted;
-    else if (top) {
-      state = top.kind === 'interrupt' ? CpuMode.Interrupt : top.vector === DOUBLE_FAULT ? CpuMode.DoubleFault : CpuMode.Exception;
-      detail = top.vector;
+    else if (c.depth > 0) {
+      const top = c.depth - 1;
+      detail = c.frameVector[top]!;
+      state = c.frameInterrupt[top] ? CpuMode.Interrupt : detail === DOUBLE_FAULT ? CpuMode.DoubleFault : CpuMode.Exception;
     } else if (c.cpl === 3) state = CpuMode.User;
-    const open = c.open;
-    if (open && open.state === state && open.detail === detail) return;
-    if (open && t > open.t0) this.sink.span(c.track, open.t0, t, open.state, open.detail, open.seq0, seq);
-    c.open = { t0: t, state, detail, seq0: seq };
+    if (c.open && c.openState === state && c.openDetail === detail) return;
+    if (c.open && t > c.openT0) this.sink.span(c.track, c.openT0, t, c.openState, c.openDetail, c.openSeq0, seq);
+    c.open = true;
+    c.openT0 = t;
+    c.openState = state;
+    c.openDetail = detail;
+    c.openSeq0 = seq;
   }
 
   /**
@@ -78,7 +79,7 @@ export class CpuModeTracker {
     c.started = true;
     c.halted = false;
     c.cpl = 0;
-    c.frames = [];
+    c.depth = 0;
     this.update(c, t, seq);
   }
 
@@ -86,35 +87,45 @@ export class CpuModeTracker {
     const c = this.cpu(n);
     c.started = true;
     c.cpl = toCpl;
-    if (toCpl === 3) c.frames = [];
-    if (cause === 0) c.syscall = { seq, t };
-    else if (cause === 1 && c.syscall) {
-      this.sink.flow(FlowKind.Syscall, 0, n, c.syscall.seq, c.syscall.t, seq, t);
-      c.syscall = null;
+    if (toCpl === 3) c.depth = 0;
+    if (cause === 0) { c.syscallSeq = seq; c.syscallT = t; }
+    else if (cause === 1 && c.syscallSeq >= 0) {
+      this.sink.flow(FlowKind.Syscall, 0, n, c.syscallSeq, c.syscallT, seq, t);
+      c.syscallSeq = -1;
     }
     this.update(c, t, seq);
   }
 
-  handlerEntry(n: number, t: number, seq: number, kind: 'exception' | 'interrupt', vector: number): void {
+  handlerEntry(n: number, t: number, seq: number, interrupt: boolean, vector: number): void {
     const c = this.cpu(n);
     c.started = true;
     c.halted = false;
-    const outer = c.frames[c.frames.length - 1];
-    if (outer && kind === 'exception') {
-      this.sink.flow(FlowKind.Nested, vector, n, outer.seq, outer.t, seq, t);
+    if (c.depth > 0 && !interrupt) {
+      const outer = c.depth - 1;
+      this.sink.flow(FlowKind.Nested, vector, n, c.frameSeq[outer]!, c.frameT[outer]!, seq, t);
     }
-    if (c.frames.length === MAX_FRAMES) c.frames.shift();
-    c.frames.push({ kind, vector, seq, t });
+    if (c.depth === MAX_FRAMES) {
+      // Keep the innermost frames: drop the oldest.
+      c.frameInterrupt.copyWithin(0, 1); c.frameVector.copyWithin(0, 1); c.frameSeq.copyWithin(0, 1); c.frameT.copyWithin(0, 1);
+      c.depth--;
+    }
+    const d = c.depth++;
+    c.frameInterrupt[d] = interrupt ? 1 : 0;
+    c.frameVector[d] = vector;
+    c.frameSeq[d] = seq;
+    c.frameT[d] = t;
     c.cpl = 0; // handlers run at CPL 0 (SDM 6.12.1: the gate's code segment is the kernel's)
     this.update(c, t, seq);
   }
 
   iret(n: number, t: number, seq: number, toCpl: number): void {
     const c = this.cpu(n);
-    const frame = c.frames.pop();
-    if (frame) this.sink.flow(frame.kind === 'exception' ? FlowKind.Exception : FlowKind.Interrupt, frame.vector, n, frame.seq, frame.t, seq, t);
+    if (c.depth > 0) {
+      const d = --c.depth;
+      this.sink.flow(c.frameInterrupt[d] ? FlowKind.Interrupt : FlowKind.Exception, c.frameVector[d]!, n, c.frameSeq[d]!, c.frameT[d]!, seq, t);
+    }
     c.cpl = toCpl;
-    if (toCpl === 3) c.frames = [];
+    if (toCpl === 3) c.depth = 0;
     this.update(c, t, seq);
   }
 
@@ -136,8 +147,8 @@ export class CpuModeTracker {
       if (!c) continue;
       c.started = false;
       c.halted = false;
-      c.frames = [];
-      c.syscall = null;
+      c.depth = 0;
+      c.syscallSeq = -1;
       this.update(c, t, seq);
     }
   }
@@ -146,8 +157,8 @@ export class CpuModeTracker {
   finish(t: number, seq: number): void {
     for (const c of this.cpus) {
       if (!c?.open) continue;
-      if (t > c.open.t0) this.sink.span(c.track, c.open.t0, t, c.open.state, c.open.detail, c.open.seq0, seq);
-      c.open = null;
+      if (t > c.openT0) this.sink.span(c.track, c.openT0, t, c.openState, c.openDetail, c.openSeq0, seq);
+      c.open = false;
     }
   }
 }

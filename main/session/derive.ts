@@ -152,8 +152,8 @@ export class Deriver implements SpanSink {
       switch (kind) {
         case EventKind.CpuStart: this.modes.start(cpu, t, seq); break;
         case EventKind.PrivSwitch: this.modes.privSwitch(cpu, t, seq, (flags >> 2) & 3, (flags >> 4) & 7); break;
-        case EventKind.Exception: this.modes.handlerEntry(cpu, t, seq, 'exception', flags & 0xff); break;
-        case EventKind.Interrupt: this.modes.handlerEntry(cpu, t, seq, 'interrupt', flags & 0xff); break;
+        case EventKind.Exception: this.modes.handlerEntry(cpu, t, seq, false, flags & 0xff); break;
+        case EventKind.Interrupt: this.modes.handlerEntry(cpu, t, seq, true, flags & 0xff); break;
         case EventKind.Iret: this.modes.iret(cpu, t, seq, (flags >> 2) & 3); break;
         case EventKind.Halt: this.modes.halt(cpu, t, seq); break;
         case EventKind.Wake: this.modes.wake(cpu, t, seq); break;

@@ -14,11 +14,16 @@ const MAX_VARINT_BYTES = 8;
 
 export class RowChunkError extends Error {}
 
+/** Scratch for the column bytes, reused across chunks (encoding runs on one thread at a time). */
+let scratch = new Uint8Array(0);
+
 /** Encodes rows of `columns.length` integer columns (each a safe integer). */
 export function encodeRows(columns: readonly (readonly number[])[]): Buffer {
   const count = columns[0]?.length ?? 0;
   if (count > MAX_CHUNK_ROWS) throw new RowChunkError(`row chunk of ${count} rows is over ${MAX_CHUNK_ROWS}`);
-  const body = new Uint8Array(count * columns.length * MAX_VARINT_BYTES + 1);
+  const need = count * columns.length * MAX_VARINT_BYTES + 1;
+  if (scratch.length < need) scratch = new Uint8Array(need);
+  const body = scratch;
   let p = 0;
   for (const col of columns) {
     let prev = 0;

@@ -3,7 +3,9 @@
 // and the set of states present in it — with runs of identical buckets merged into one row.
 // A query at a resolution of r ticks per pixel reads the level whose bucket is just under r, so
 // it returns O(pixels) rows whatever the range, and a 200-tick page fault in a 1 ms bucket still
-// shows up in `present`.
+// shows up in `present`. Each level is built from the runs of the level below (spans feed only the
+// finest), so a span costs O(1) however many levels there are; `present` stays exact, and the
+// dominant state of a coarse bucket is the one dominating most of its finer buckets.
 
 /** The finest summary level: buckets of 2^10 ticks. Below it, raw spans are few enough per pixel. */
 export const MIN_LEVEL = 10;
@@ -31,6 +33,7 @@ class LevelSummary {
   private readonly states = new Float64Array(MAX_BUCKET_STATES);
   private readonly covers = new Float64Array(MAX_BUCKET_STATES);
   private nstates = 0;
+  private present = 0;
   private count = 0;
   private hasRun = false;
   private runT0 = 0;
@@ -43,7 +46,8 @@ class LevelSummary {
     this.size = 2 ** level;
   }
 
-  add(s: number, e: number, state: number): void {
+  /** Adds [s, e) in `state`, with the states `present` inside it (just `state` for a span). */
+  add(s: number, e: number, state: number, present: number, count: number): void {
     const size = this.size;
     while (s < e) {
       const b = Math.floor(s / size);
@@ -53,7 +57,7 @@ class LevelSummary {
       if (s === bucketStart && e >= bucketEnd && this.nstates === 0) {
         // The span covers whole buckets: one run, however many buckets it spans.
         const n = Math.floor((e - s) / size);
-        this.push(bucketStart, n, state, stateBit(state), 1);
+        this.push(bucketStart, n, state, present, count);
         s += n * size;
         this.bucket = -1;
         continue;
@@ -66,7 +70,8 @@ class LevelSummary {
         else { this.nstates++; this.states[k] = state; this.covers[k] = 0; }
       }
       this.covers[k] += seg;
-      this.count++;
+      this.present |= present;
+      this.count += count;
       s += seg;
     }
   }
@@ -75,15 +80,14 @@ class LevelSummary {
     if (this.bucket < 0 || this.nstates === 0) return;
     let best = -1;
     let bestCover = -1;
-    let present = 0;
     for (let k = 0; k < this.nstates; k++) {
       const state = this.states[k]!;
       const cover = this.covers[k]!;
-      present |= stateBit(state);
       if (cover > bestCover || (cover === bestCover && state > best)) { best = state; bestCover = cover; }
     }
-    this.push(this.bucket * this.size, 1, best, present, this.count);
+    this.push(this.bucket * this.size, 1, best, this.present, this.count);
     this.nstates = 0;
+    this.present = 0;
     this.count = 0;
   }
 
@@ -117,16 +121,24 @@ class LevelSummary {
 
 /** The summaries of one track at every level; spans must be added in time order. */
 export class TrackSummary {
-  private readonly levels: LevelSummary[];
+  private readonly levels: LevelSummary[] = [];
 
   constructor(track: number, emit: SummaryEmit) {
-    this.levels = LEVELS.map((level) => new LevelSummary(track, level, emit));
+    // Built coarsest first, so each level can hand its runs to the next coarser one.
+    for (let i = LEVELS.length - 1; i >= 0; i--) {
+      const coarser = this.levels[0];
+      this.levels.unshift(new LevelSummary(track, LEVELS[i]!, (tr, level, t0, t1, state, present, count) => {
+        emit(tr, level, t0, t1, state, present, count);
+        coarser?.add(t0, t1, state, present, count);
+      }));
+    }
   }
 
   add(t0: number, t1: number, state: number): void {
-    for (const level of this.levels) level.add(t0, t1, state);
+    this.levels[0]!.add(t0, t1, state, stateBit(state), 1);
   }
 
+  /** Finest first: each level's last run still has to reach the coarser ones. */
   finish(): void {
     for (const level of this.levels) level.finish();
   }
