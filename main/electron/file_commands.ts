@@ -177,6 +177,8 @@ export class FileCommands implements MenuActions {
     writeFileAtomically(path, file.bytes);
     this.host.sessions.savedTo(session.id, path);
     this.remember(path);
+    const saved = this.host.sessions.current;
+    if (saved?.id === session.id) sendAppCommand(this.host.win.webContents, { kind: 'show-session', session: saved });
   }
 
   private remember(path: string): void {
