@@ -12,9 +12,6 @@ struct cpu;
 struct spinlock;
 struct context;
 
-// main.c
-extern int panic_on_oops;
-
 // cmdline.c
 struct kconfig {
     u8 idt_omit[256];       // idt.omit=<vectors>: leave these gates not present

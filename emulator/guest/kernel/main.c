@@ -5,7 +5,6 @@
 #include "proc.h"
 
 struct bootinfo *bootinfo;
-int panic_on_oops;
 
 u64 ms_to_ticks(u64 ms)
 {
@@ -24,7 +23,6 @@ void kmain(u64 bootinfo_phys)
     if (bootinfo->magic != BOOTINFO_MAGIC || bootinfo->version != BOOTINFO_VERSION)
         panic("boot info: bad magic %x or version %u", bootinfo->magic, bootinfo->version);
     cmdline_parse(bootinfo->cmdline);
-    panic_on_oops = kconfig.panic_on_oops;
     lockdep_enabled = kconfig.lockdep;
 
     kprintf("Faultline kernel: %u CPU(s), %lu MiB RAM\n", bootinfo->cpu_count, bootinfo->mem_size >> 20);

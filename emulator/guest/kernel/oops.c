@@ -29,7 +29,7 @@ void oops(struct trapframe *tf, const char *preamble, const char *headline, u64 
     const char *text = report_end();
     trace4(TRACE_OOPS, text, tf->vector, tf->error, address, tf->rip);
 
-    if (panic_on_oops)
+    if (kconfig.panic_on_oops)
         panic("Fatal exception");
     // Killing the task is safe only if it holds nothing: a lock it holds
     // would never be released. trap() entered with interrupts off, so any

@@ -56,7 +56,6 @@ struct cpu {
     volatile int idle;      // halted in the scheduler
     struct spinlock *volatile spinning_on;  // lock this CPU waits for (watchdog, NMI report)
     volatile u64 heartbeat; // virtual time of the last timer interrupt (watchdog)
-    u64 ticks;              // timer interrupts taken
     u64 last_pid;           // task this CPU last ran (SWITCH records)
     struct held_locks idle_held;    // lockdep: locks held while no task runs here
     u64 gdt[NSEGS];

@@ -99,7 +99,6 @@ void trap(struct trapframe *tf)
 
     switch (tf->vector) {
     case T_TIMER:
-        mycpu()->ticks++;
         watchdog_tick();
         lapic_eoi();
         if (panicking)
