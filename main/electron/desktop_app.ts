@@ -24,6 +24,8 @@ export function startDesktopApp(): void {
   const profile = app.commandLine.getSwitchValue('user-data-dir');
   if (profile !== '') app.setPath('userData', resolve(profile));
   registerAppScheme();
+  // Every renderer sandboxed, whatever options a window is given.
+  app.enableSandbox();
   if (!app.requestSingleInstanceLock()) {
     // A second start hands its files to the first (second-instance below) and leaves.
     app.quit();
