@@ -3,6 +3,10 @@
 
 import { TWO32, type Cpu } from './cpu.ts';
 import { FlagOp } from './flags.ts';
+
+// FlagOp members are written as numbers here (with the name in a comment): a const enum imported
+// from another file is not inlined when each file is compiled on its own (tsx, vitest), and a
+// property load on the enum object in every ALU instruction showed in the CPU benchmark.
 import type { Handler, Instr } from './instr.ts';
 import { ea, getReg, getRm, maskOf, readMem, setReg, writeMem } from './operands.ts';
 
@@ -22,39 +26,39 @@ export function alu(cpu: Cpu, op: number, size: number, dLo: number, dHi: number
       case AluOp.Add:
         t = (dLo >>> 0) + (sLo >>> 0);
         hi = (dHi + sHi + (t >= TWO32 ? 1 : 0)) | 0; lo = t | 0;
-        f.record(FlagOp.Add, 8, dLo, dHi, sLo, sHi, lo, hi); break;
+        f.record(1 /* FlagOp.Add */, 8, dLo, dHi, sLo, sHi, lo, hi); break;
       case AluOp.Adc: {
         const c = f.cf();
         t = (dLo >>> 0) + (sLo >>> 0) + c;
         hi = (dHi + sHi + (t >= TWO32 ? 1 : 0)) | 0; lo = t | 0;
-        f.cin = c; f.record(FlagOp.Adc, 8, dLo, dHi, sLo, sHi, lo, hi); break;
+        f.cin = c; f.record(2 /* FlagOp.Adc */, 8, dLo, dHi, sLo, sHi, lo, hi); break;
       }
       case AluOp.Sub: case AluOp.Cmp:
         t = (dLo >>> 0) - (sLo >>> 0);
         hi = (dHi - sHi - (t < 0 ? 1 : 0)) | 0; lo = t | 0;
-        f.record(FlagOp.Sub, 8, dLo, dHi, sLo, sHi, lo, hi); break;
+        f.record(3 /* FlagOp.Sub */, 8, dLo, dHi, sLo, sHi, lo, hi); break;
       case AluOp.Sbb: {
         const c = f.cf();
         t = (dLo >>> 0) - (sLo >>> 0) - c;
         hi = (dHi - sHi - (t < 0 ? 1 : 0)) | 0; lo = t | 0;
-        f.cin = c; f.record(FlagOp.Sbb, 8, dLo, dHi, sLo, sHi, lo, hi); break;
+        f.cin = c; f.record(4 /* FlagOp.Sbb */, 8, dLo, dHi, sLo, sHi, lo, hi); break;
       }
-      case AluOp.And: lo = dLo & sLo; hi = dHi & sHi; f.record(FlagOp.Logic, 8, 0, 0, 0, 0, lo, hi); break;
-      case AluOp.Or: lo = dLo | sLo; hi = dHi | sHi; f.record(FlagOp.Logic, 8, 0, 0, 0, 0, lo, hi); break;
-      default: lo = dLo ^ sLo; hi = dHi ^ sHi; f.record(FlagOp.Logic, 8, 0, 0, 0, 0, lo, hi); break;
+      case AluOp.And: lo = dLo & sLo; hi = dHi & sHi; f.record(5 /* FlagOp.Logic */, 8, 0, 0, 0, 0, lo, hi); break;
+      case AluOp.Or: lo = dLo | sLo; hi = dHi | sHi; f.record(5 /* FlagOp.Logic */, 8, 0, 0, 0, 0, lo, hi); break;
+      default: lo = dLo ^ sLo; hi = dHi ^ sHi; f.record(5 /* FlagOp.Logic */, 8, 0, 0, 0, 0, lo, hi); break;
     }
     cpu.rHi = hi;
     return lo;
   }
   const m = maskOf(size);
   switch (op) {
-    case AluOp.Add: lo = (dLo + sLo) & m; f.record(FlagOp.Add, size, dLo, 0, sLo, 0, lo, 0); break;
-    case AluOp.Adc: { const c = f.cf(); lo = (dLo + sLo + c) & m; f.cin = c; f.record(FlagOp.Adc, size, dLo, 0, sLo, 0, lo, 0); break; }
-    case AluOp.Sub: case AluOp.Cmp: lo = (dLo - sLo) & m; f.record(FlagOp.Sub, size, dLo, 0, sLo, 0, lo, 0); break;
-    case AluOp.Sbb: { const c = f.cf(); lo = (dLo - sLo - c) & m; f.cin = c; f.record(FlagOp.Sbb, size, dLo, 0, sLo, 0, lo, 0); break; }
-    case AluOp.And: lo = dLo & sLo; f.record(FlagOp.Logic, size, 0, 0, 0, 0, lo, 0); break;
-    case AluOp.Or: lo = dLo | sLo; f.record(FlagOp.Logic, size, 0, 0, 0, 0, lo, 0); break;
-    default: lo = dLo ^ sLo; f.record(FlagOp.Logic, size, 0, 0, 0, 0, lo, 0); break;
+    case AluOp.Add: lo = (dLo + sLo) & m; f.record(1 /* FlagOp.Add */, size, dLo, 0, sLo, 0, lo, 0); break;
+    case AluOp.Adc: { const c = f.cf(); lo = (dLo + sLo + c) & m; f.cin = c; f.record(2 /* FlagOp.Adc */, size, dLo, 0, sLo, 0, lo, 0); break; }
+    case AluOp.Sub: case AluOp.Cmp: lo = (dLo - sLo) & m; f.record(3 /* FlagOp.Sub */, size, dLo, 0, sLo, 0, lo, 0); break;
+    case AluOp.Sbb: { const c = f.cf(); lo = (dLo - sLo - c) & m; f.cin = c; f.record(4 /* FlagOp.Sbb */, size, dLo, 0, sLo, 0, lo, 0); break; }
+    case AluOp.And: lo = dLo & sLo; f.record(5 /* FlagOp.Logic */, size, 0, 0, 0, 0, lo, 0); break;
+    case AluOp.Or: lo = dLo | sLo; f.record(5 /* FlagOp.Logic */, size, 0, 0, 0, 0, lo, 0); break;
+    default: lo = dLo ^ sLo; f.record(5 /* FlagOp.Logic */, size, 0, 0, 0, 0, lo, 0); break;
   }
   cpu.rHi = 0;
   return lo;
@@ -161,7 +165,7 @@ export function incDec(size: number, dec: boolean): Handler {
   return unary(size, (cpu, lo, hi) => {
     const c = cpu.flags.cf();
     const r = alu(cpu, dec ? AluOp.Sub : AluOp.Add, size, lo, hi, 1, 0);
-    cpu.flags.op = dec ? FlagOp.Dec : FlagOp.Inc;
+    cpu.flags.op = dec ? 7 /* FlagOp.Dec */ : 6 /* FlagOp.Inc */;
     cpu.flags.cin = c;
     return r;
   });
@@ -190,7 +194,7 @@ export function not(size: number): Handler {
 // They record the same lazy flags as `alu`, but only the low words below 8 bytes.
 
 /** The lazy-flags operation each ALU op records. */
-const FLAG_OP: readonly FlagOp[] = [FlagOp.Add, FlagOp.Logic, FlagOp.Adc, FlagOp.Sbb, FlagOp.Logic, FlagOp.Sub, FlagOp.Logic, FlagOp.Sub];
+const FLAG_OP: readonly FlagOp[] = [1 /* FlagOp.Add */, 5 /* FlagOp.Logic */, 2 /* FlagOp.Adc */, 4 /* FlagOp.Sbb */, 5 /* FlagOp.Logic */, 3 /* FlagOp.Sub */, 5 /* FlagOp.Logic */, 3 /* FlagOp.Sub */];
 
 /** The result of ADD OR ADC SBB AND SUB XOR CMP on 32-bit values (int32), flags untouched. */
 export function res32(cpu: Cpu, op: number, d: number, s: number): number {
@@ -230,23 +234,23 @@ export function alu64(cpu: Cpu, op: number, dLo: number, dHi: number, sLo: numbe
   switch (op) {
     case AluOp.Add:
       t = (dLo >>> 0) + (sLo >>> 0);
-      hi = (dHi + sHi + (t > 0xffffffff ? 1 : 0)) | 0; lo = t | 0; f.op = FlagOp.Add; break;
-    case AluOp.Or: lo = dLo | sLo; hi = dHi | sHi; f.op = FlagOp.Logic; break;
+      hi = (dHi + sHi + (t > 0xffffffff ? 1 : 0)) | 0; lo = t | 0; f.op = 1 /* FlagOp.Add */; break;
+    case AluOp.Or: lo = dLo | sLo; hi = dHi | sHi; f.op = 5 /* FlagOp.Logic */; break;
     case AluOp.Adc: {
       const c = f.cf();
       t = (dLo >>> 0) + (sLo >>> 0) + c;
-      hi = (dHi + sHi + (t > 0xffffffff ? 1 : 0)) | 0; lo = t | 0; f.cin = c; f.op = FlagOp.Adc; break;
+      hi = (dHi + sHi + (t > 0xffffffff ? 1 : 0)) | 0; lo = t | 0; f.cin = c; f.op = 2 /* FlagOp.Adc */; break;
     }
     case AluOp.Sbb: {
       const c = f.cf();
       t = (dLo >>> 0) - (sLo >>> 0) - c;
-      hi = (dHi - sHi - (t < 0 ? 1 : 0)) | 0; lo = t | 0; f.cin = c; f.op = FlagOp.Sbb; break;
+      hi = (dHi - sHi - (t < 0 ? 1 : 0)) | 0; lo = t | 0; f.cin = c; f.op = 4 /* FlagOp.Sbb */; break;
     }
-    case AluOp.And: lo = dLo & sLo; hi = dHi & sHi; f.op = FlagOp.Logic; break;
-    case AluOp.Xor: lo = dLo ^ sLo; hi = dHi ^ sHi; f.op = FlagOp.Logic; break;
+    case AluOp.And: lo = dLo & sLo; hi = dHi & sHi; f.op = 5 /* FlagOp.Logic */; break;
+    case AluOp.Xor: lo = dLo ^ sLo; hi = dHi ^ sHi; f.op = 5 /* FlagOp.Logic */; break;
     default: // SUB, CMP
       t = (dLo >>> 0) - (sLo >>> 0);
-      hi = (dHi - sHi - (t < 0 ? 1 : 0)) | 0; lo = t | 0; f.op = FlagOp.Sub; break;
+      hi = (dHi - sHi - (t < 0 ? 1 : 0)) | 0; lo = t | 0; f.op = 3 /* FlagOp.Sub */; break;
   }
   f.size = 8;
   f.dstLo = dLo; f.dstHi = dHi; f.srcLo = sLo; f.srcHi = sHi; f.resLo = lo; f.resHi = hi;
@@ -379,7 +383,7 @@ export function incDec32r(dec: boolean): Handler {
     const c = f.cf();
     const d = cpu.lo[i.rm]!;
     const r = dec ? (d - 1) | 0 : (d + 1) | 0;
-    f.op = dec ? FlagOp.Dec : FlagOp.Inc; f.cin = c;
+    f.op = dec ? 7 /* FlagOp.Dec */ : 6 /* FlagOp.Inc */; f.cin = c;
     f.size = 4; f.dstLo = d; f.srcLo = 1; f.resLo = r;
     cpu.lo[i.rm] = r; cpu.hi[i.rm] = 0;
   };

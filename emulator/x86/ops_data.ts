@@ -2,9 +2,8 @@
 // CWD/CDQ/CQO, CMOVcc, SETcc, BSWAP, PUSH/POP, LEAVE, ENTER, LAHF/SAHF, flag bit instructions.
 
 import { FLAG_DF, type Cpu } from './cpu.ts';
-import { FlagOp } from './flags.ts';
 import { BASE_RIP, type Handler, type Instr } from './instr.ts';
-import { alu, AluOp } from './ops_alu.ts';
+import { alu } from './ops_alu.ts';
 import {
   ea, eaExact, getReg, getRm, pop16, pop64, push16, push64, readMem, setReg, setRm, writeMem,
 } from './operands.ts';
@@ -91,7 +90,7 @@ export function cmpxchg(size: number): Handler {
     const dLo = i.rm >= 0 ? getReg(cpu, i.rm, size) : readMem(cpu, a, size);
     const dHi = size === 8 ? cpu.rHi : 0;
     const accLo = getReg(cpu, 0, size), accHi = size === 8 ? cpu.rHi : 0;
-    alu(cpu, AluOp.Cmp, size, accLo, accHi, dLo, dHi);
+    alu(cpu, 7 /* AluOp.Cmp */, size, accLo, accHi, dLo, dHi);
     if (cpu.flags.zf()) {
       const sLo = getReg(cpu, i.reg, size), sHi = cpu.rHi;
       if (i.rm >= 0) setReg(cpu, i.rm, size, sLo, sHi);
@@ -109,13 +108,13 @@ export function xadd(size: number): Handler {
     const sLo = getReg(cpu, i.reg, size), sHi = size === 8 ? cpu.rHi : 0;
     if (i.rm >= 0) {
       const dLo = getReg(cpu, i.rm, size), dHi = size === 8 ? cpu.rHi : 0;
-      const r = alu(cpu, AluOp.Add, size, dLo, dHi, sLo, sHi), rh = cpu.rHi;
+      const r = alu(cpu, 0 /* AluOp.Add */, size, dLo, dHi, sLo, sHi), rh = cpu.rHi;
       setReg(cpu, i.reg, size, dLo, dHi);
       setReg(cpu, i.rm, size, r, rh);
     } else {
       const a = ea(cpu, i);
       const dLo = readMem(cpu, a, size), dHi = size === 8 ? cpu.rHi : 0;
-      const r = alu(cpu, AluOp.Add, size, dLo, dHi, sLo, sHi), rh = cpu.rHi;
+      const r = alu(cpu, 0 /* AluOp.Add */, size, dLo, dHi, sLo, sHi), rh = cpu.rHi;
       writeMem(cpu, a, size, r, rh);
       setReg(cpu, i.reg, size, dLo, dHi);
     }
@@ -269,7 +268,7 @@ export const sahf: Handler = (cpu) => {
   cpu.flags.materialize();
   const ah = (cpu.lo[0]! >>> 8) & 0xd5;
   cpu.flags.bits = (cpu.flags.bits & ~0xd5) | ah;
-  cpu.flags.op = FlagOp.None;
+  cpu.flags.op = 0 /* FlagOp.None */;
 };
 
 /** NOP, PAUSE, the hint NOPs (0F 18-1F), ENDBR64, fences on a single in-order core. */

@@ -7,7 +7,7 @@
 
 import { FLAG_DF, type Cpu } from './cpu.ts';
 import type { Handler, Instr } from './instr.ts';
-import { alu, AluOp } from './ops_alu.ts';
+import { alu } from './ops_alu.ts';
 import { getReg, readMem, setNum, setReg, writeMem } from './operands.ts';
 
 const REP_CHUNK = 1024;
@@ -42,7 +42,7 @@ export function stringOp(base: number, size: number, rep: number, a32: boolean):
       case 0xa6: { // CMPS: compares [RSI] with [RDI]
         const a = readMem(cpu, segBase(cpu, i) + regAddr(cpu, 6, a32), size), ah = size === 8 ? cpu.rHi : 0;
         const b = readMem(cpu, regAddr(cpu, 7, a32), size), bh = size === 8 ? cpu.rHi : 0;
-        alu(cpu, AluOp.Cmp, size, a, ah, b, bh);
+        alu(cpu, 7 /* AluOp.Cmp */, size, a, ah, b, bh);
         advance(cpu, 6, a32, step); advance(cpu, 7, a32, step);
         return;
       }
@@ -61,7 +61,7 @@ export function stringOp(base: number, size: number, rep: number, a32: boolean):
       default: { // SCAS: compares the accumulator with [RDI]
         const acc = getReg(cpu, 0, size), ah = size === 8 ? cpu.rHi : 0;
         const b = readMem(cpu, regAddr(cpu, 7, a32), size), bh = size === 8 ? cpu.rHi : 0;
-        alu(cpu, AluOp.Cmp, size, acc, ah, b, bh);
+        alu(cpu, 7 /* AluOp.Cmp */, size, acc, ah, b, bh);
         advance(cpu, 7, a32, step);
       }
     }
