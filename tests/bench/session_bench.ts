@@ -15,6 +15,11 @@ import { SessionReader } from '../../main/session/reader.ts';
 import { SessionClient } from '../../main/session/session_client.ts';
 import { scriptedBatches } from '../session/fixtures/scripted_stream.ts';
 import { scriptedInputs } from '../session/fixtures/record_scripted.ts';
+import { SCENARIOS } from '../../emulator/scenarios/catalogue.ts';
+import { record } from '../../main/emulator_host/host.ts';
+import { SCENARIO_MACHINE_RECIPE, scenarioRunMachine } from '../../main/emulator_host/scenario_run_machine.ts';
+import { readGuestBuild } from '../../main/session/guest_build.ts';
+import { TimeTravel } from '../../main/session/time_travel.ts';
 
 const EVENTS = 1_000_000;
 const COMMIT_EVENTS = 65536;
@@ -74,6 +79,14 @@ function time<T>(f: () => T): [T, number] {
   return [v, performance.now() - t0];
 }
 
+/** Milliseconds of this process's CPU time spent in f: steady when the machine is busy. */
+function cpuTime(f: () => void): number {
+  const u0 = process.cpuUsage();
+  f();
+  const u = process.cpuUsage(u0);
+  return (u.user + u.system) / 1000;
+}
+
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
   const batches = scriptedBatches({ cpus: 4, events: EVENTS, ending: 'panic' });
@@ -89,21 +102,29 @@ export async function run(): Promise<void> {
     db.exec(layout.table);
     const insert = layout.insert(db);
     const tx = db.transaction((list: EventBatch[]) => { for (const b of list) insert(b); });
-    const [, ms] = time(() => {
-      for (let i = 0; i < batches.length; i += COMMIT_EVENTS / 4096) tx(batches.slice(i, i + COMMIT_EVENTS / 4096));
-      db.pragma('wal_checkpoint(TRUNCATE)');
+    let ms = 0;
+    const cpu = cpuTime(() => {
+      ms = time(() => {
+        for (let i = 0; i < batches.length; i += COMMIT_EVENTS / 4096) tx(batches.slice(i, i + COMMIT_EVENTS / 4096));
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      })[1];
     });
     db.close();
     const bytes = statSync(path).size;
-    console.log(`    ${pad(layout.name, 26)} ${(events / ms / 1000).toFixed(2)} M events/s  ${(bytes / events).toFixed(1)} bytes/event`);
+    console.log(`    ${pad(layout.name, 26)} ${(events / ms / 1000).toFixed(2)} M events/s (${(events / cpu / 1000).toFixed(2)} per CPU second)  ${(bytes / events).toFixed(1)} bytes/event`);
   }
 
   const file = join(dir, 'recording.flt');
   const writer = new SessionWriter(file, scriptedInputs(4));
-  const [, appendMs] = time(() => { for (const b of batches) writer.append(b); });
-  const [, finishMs] = time(() => writer.finish('idle', events));
+  let wallMs = 0;
+  const cpuMs = cpuTime(() => {
+    wallMs = time(() => {
+      for (const b of batches) writer.append(b);
+      writer.finish('idle', events);
+    })[1];
+  });
   const size = statSync(file).size;
-  console.log(`  whole recording (events, spans, summaries, flows, console): ${(events / (appendMs + finishMs) / 1000).toFixed(2)} M events/s, ${(size / events).toFixed(1)} bytes/event, ${(size / 2 ** 20).toFixed(1)} MiB`);
+  console.log(`  whole recording (events, spans, summaries, flows, console): ${(events / wallMs / 1000).toFixed(2)} M events/s (${(events / cpuMs / 1000).toFixed(2)} per CPU second), ${(size / events).toFixed(1)} bytes/event, ${(size / 2 ** 20).toFixed(1)} MiB`);
 
   const [reader, openMs] = time(() => SessionReader.open(file));
   const [, fullMs] = time(() => SessionReader.open(file, 'full').close());
@@ -132,5 +153,37 @@ export async function run(): Promise<void> {
   measure('previous panic from a random instant', () => reader.step(info.tFirst + rand() * span, -1, { kinds: ['trace'], traceTypes: [16] }));
   measure('event by sequence number', () => reader.eventAt(Math.floor(rand() * events)));
   measure('console up to a random instant', () => reader.consoleUpTo(info.tFirst + rand() * span, 64 << 10));
+  reader.close();
+  await guestRecording(dir);
+}
+
+/** A real run of the guest kernel recorded through the emulator host, then time travel in it. */
+async function guestRecording(dir: string): Promise<void> {
+  const id = 'syscall-stress';
+  const scenario = SCENARIOS.find((s) => s.id === id)!;
+  const build = readGuestBuild();
+  const options = { scenario: id, cpus: scenario.cpus, cmdline: scenario.cmdline, kernel: build.kernel, initrd: build.initrd };
+  const out = join(dir, `${id}.flt`);
+  const t0 = performance.now();
+  const result = await record({
+    recipe: { ...SCENARIO_MACHINE_RECIPE, options },
+    inputs: { ...scriptedInputs(scenario.cpus), scenario: id, kernel: build.kernel, initrd: build.initrd, symbols: build.symbols, lines: build.lines, sources: build.sources },
+    out, budget: scenario.budget,
+  }).done;
+  const wall = performance.now() - t0;
+  console.log(`  recording ${id} on the guest kernel: ${result.instructions} instructions, ${result.events} events, ${(result.instructions / result.emulationMs / 1000).toFixed(1)} MIPS in the emulator thread, ${(wall / 1000).toFixed(1)} s wall, ${(statSync(out).size / 2 ** 20).toFixed(2)} MiB`);
+  const reader = SessionReader.open(out);
+  const travel = new TimeTravel(reader, () => scenarioRunMachine(options));
+  const end = reader.info().tLast;
+  const ms: number[] = [];
+  let x = 99;
+  for (let i = 0; i < 8; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const at = Math.floor((x / 2 ** 32) * end);
+    const t = performance.now();
+    await travel.stateAt(at);
+    ms.push(performance.now() - t);
+  }
+  console.log(`    machine state at a random instant (time travel, ${reader.checkpoints().length} checkpoints): median ${percentile(ms, 0.5).toFixed(0)} ms  p95 ${percentile(ms, 0.95).toFixed(0)} ms`);
   reader.close();
 }
