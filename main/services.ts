@@ -3,15 +3,16 @@
 // browser-mode server on its WebSocket; neither adds behaviour of its own. Arguments arrive from
 // a page, so each call checks what it was given before using it (check_args.ts).
 
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type {
   ExportFormat,
   ExportedFile,
   FaultlineCalls,
-  MachineState,
   OpenRequest,
   RunProgress,
+  Scenario,
   SessionInfo,
   Unsubscribe,
   VerifyReport,
@@ -19,9 +20,13 @@ import type {
 import pkg from '../package.json' with { type: 'json' };
 import { SessionClient } from './session/session_client.ts';
 import { SessionLibrary } from './library.ts';
-import { writeBookmarks } from './present/bookmark_store.ts';
+import { writeBookmarks } from './session/bookmarks.ts';
+import { exportChromeTrace } from './session/export_chrome.ts';
+import { sessionReport } from './session/report.ts';
 import { SessionView } from './present/session_view.ts';
 import * as check from './check_args.ts';
+import { RunManager } from './run_manager.ts';
+import { SCENARIOS } from '../emulator/scenarios/catalogue.ts';
 
 export interface ServicesOptions {
   /** Where recordings are written and where "recent sessions" are listed from. */
@@ -67,9 +72,19 @@ export function createServices(options: ServicesOptions): Services {
       case 'session':
         if (view.dirty) await save(view);
         return { fileName: `${stem}.flt`, mime: 'application/vnd.sqlite3', bytes: new Uint8Array(readFileSync(view.path)) };
-      case 'perfetto':
+      case 'perfetto': {
+        // The exporter streams to a file (traces can be large); hand its bytes over, then drop it.
+        const dir = mkdtempSync(join(tmpdir(), 'faultline-export-'));
+        try {
+          const path = join(dir, `${stem}.json`);
+          await exportChromeTrace(view.client, path);
+          return { fileName: `${stem}.perfetto.json`, mime: 'application/json', bytes: new Uint8Array(readFileSync(path)) };
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
       case 'panic-report':
-        throw new Error(`export as ${format} is not available in this build yet`);
+        return { fileName: `${stem}.report.txt`, mime: 'text/plain', bytes: new TextEncoder().encode(await sessionReport(view.client)) };
     }
   }
 
@@ -80,23 +95,30 @@ export function createServices(options: ServicesOptions): Services {
     return view.info();
   }
 
-  async function stateAt(view: SessionView, t: number): Promise<MachineState> {
-    return { t, seq: -1, cpus: [], console: await view.consoleAt(t) };
-  }
-
-  const notYet = async (): Promise<never> => {
-    throw new Error('running scenarios is not available in this build yet');
-  };
+  const runs = new RunManager(library, () => `s${nextSession++}`, (view) => sessions.set(view.id, view), (p) => {
+    for (const l of runListeners) l(p);
+  });
 
   return {
     appInfo: async () => ({ mode: options.mode, version: pkg.version }),
-    scenarios: async () => [],
+    scenarios: async (): Promise<Scenario[]> => SCENARIOS.map((s) => ({
+      id: s.id, title: s.title, concept: s.concept, expected: s.expected, article: s.article ? `[${s.article}]` : null,
+      passage: s.passage ?? null, cmdline: s.cmdline, cpus: s.cpus, budget: s.budget,
+    })),
     recentSessions: async () => library.list(),
 
-    startRun: notYet,
-    pauseRun: notYet,
-    resumeRun: notYet,
-    stopRun: notYet,
+    startRun: async (options) => {
+      const o = check.obj(options, 'options');
+      return runs.start({
+        scenarioId: check.oneOf(o.scenarioId, 'scenarioId', SCENARIOS.map((x) => x.id)),
+        cmdline: check.str(o.cmdline, 'cmdline', 1023),
+        cpus: check.int(o.cpus, 'cpus', 1, 8),
+        budget: check.int(o.budget, 'budget', 1000, 10_000_000_000),
+      });
+    },
+    pauseRun: async (runId) => runs.pause(check.str(runId, 'runId', 64)),
+    resumeRun: async (runId) => runs.resume(check.str(runId, 'runId', 64)),
+    stopRun: async (runId) => runs.stop(check.str(runId, 'runId', 64)),
 
     openSession: async (request: OpenRequest) => {
       const r = check.obj(request, 'request');
@@ -118,14 +140,8 @@ export function createServices(options: ServicesOptions): Services {
     },
     saveSession: async (id) => save(session(id)),
     verifySession: async (id): Promise<VerifyReport> => {
-      const view = session(id);
-      try {
-        const full = await SessionClient.open(view.path, { check: 'full' });
-        await full.close();
-        return { ok: true, problems: [] };
-      } catch (err) {
-        return { ok: false, problems: [err instanceof Error ? err.message : String(err)] };
-      }
+      const report = await session(id).client.query('verify');
+      return { ok: report.ok, problems: report.problems };
     },
     exportSession: async (id, format) => exportFile(session(id), check.oneOf(format, 'format', ['session', 'perfetto', 'panic-report'] as const)),
 
@@ -142,7 +158,7 @@ export function createServices(options: ServicesOptions): Services {
       });
     },
 
-    stateAt: async (id, t) => stateAt(session(id), check.num(t, 't')),
+    stateAt: async (id, t) => session(id).stateAt(check.num(t, 't')),
     step: async (q) => {
       const s = check.obj(q, 'query');
       session(s.session);

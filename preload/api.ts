@@ -20,13 +20,15 @@ export interface Scenario {
   expected: string;
   /** The article's reference, e.g. "[3657694]", or null. */
   article: string | null;
+  /** The sentence of the article this scenario makes happen. */
+  passage: string | null;
   cmdline: string;
   cpus: number;
   budget: number;
 }
 
 export interface RunOptions {
-  scenarioId: string | null;
+  scenarioId: string;
   cmdline: string;
   cpus: number;
   /** Instructions (all CPUs together) after which the run stops by itself. */
@@ -38,6 +40,7 @@ export type RunPhase = 'starting' | 'running' | 'paused' | 'finished' | 'stopped
 /** Pushed through onRun while a run is alive, and once more when it ends. */
 export interface RunProgress {
   runId: string;
+  options: RunOptions;
   phase: RunPhase;
   instructions: number;
   budget: number;
@@ -238,20 +241,25 @@ export interface JumpQuery {
 export interface CpuState {
   cpu: number;
   cpl: number;
+  /** Run state in words ("running", "halted", "waiting for start-up", ...). */
+  state: string;
   halted: boolean;
   started: boolean;
   task: string | null;
   /** Register name -> value, in display order. */
   regs: [string, Hex64][];
+  /** Flag and control bits set, by register group (e.g. ["RFLAGS", "IF ZF"]). */
+  decoded: [string, string][];
   /** RIP as symbol+offset when symbols are known. */
   where: string | null;
 }
 
 export interface MachineState {
+  /** The instant shown: the one asked for, or later only if every CPU slept through it. */
   t: number;
-  /** Last event at or before t. */
-  seq: number;
   cpus: CpuState[];
+  /** Why there are no CPU states (e.g. the recording holds no checkpoint before t), or null. */
+  note: string | null;
   /** Console output up to t. */
   console: string;
 }

@@ -1,8 +1,8 @@
-// Event markers for a time range at a zoom, as the API's columns. Zoomed in, the reader hands
-// back the events themselves (first per kind, CPU and pixel) and each becomes a marker. Zoomed
-// out, it has only per-pixel kind masks; markers then come from the session's notable events
-// (faults, signals, oopses, panics, triple faults, resets), indexed once per session, thinned to
-// one per family, CPU and pixel with a count, so the important moments show at every zoom.
+// Event markers for a time range at a zoom, as the API's columns, one per family, CPU and pixel
+// column with a count of what it stands for. Zoomed in (at most MAX_EXACT marker events in
+// range), every event becomes a marker. Zoomed out, markers come from the session's notable
+// events (faults, signals, oopses, panics, triple faults, resets), indexed once per session, so
+// the important moments show at every zoom while syscalls and interrupts wait for a closer look.
 
 import { TraceType } from '../../emulator/machine/trace_format.ts';
 import { Flow, type EventMarks } from '../../preload/api.ts';
@@ -18,6 +18,10 @@ const NOTABLE_TRACES = [
   TraceType.DOUBLE_FAULT,
 ];
 const NOTABLE_KINDS = ['exception', 'triple-fault', 'reset', 'power-off', 'trace'];
+/** Event kinds that can be markers (markOfWord): the rest are band edges or panel text. */
+const MARK_KINDS = ['exception', 'interrupt', 'ipi', 'triple-fault', 'reset', 'power-off', 'trace', 'cpu-start'];
+/** Past this many events in range the view is "zoomed out" (about 16 of the reader's chunks). */
+const MAX_EXACT = 65_536;
 // Enough for every fault of a long run; a run faulting more than this shows the first ones.
 const MAX_NOTABLE = 200_000;
 
@@ -133,9 +137,9 @@ export async function buildMarks(
 ): Promise<EventMarks> {
   const res = Math.max(resolution, 1);
   const b = new MarkBuilder(t0, res);
-  const answer = await client.query('eventMarks', t0, t1, res);
-  if (answer.exact && answer.events.length <= limit) {
-    for (const ev of answer.events) {
+  const events = await client.query('events', { from: t0, to: t1, kinds: MARK_KINDS, limit: Math.min(limit, MAX_EXACT) + 1 });
+  if (events.length <= Math.min(limit, MAX_EXACT)) {
+    for (const ev of events) {
       const m = markOf(ev);
       if (m >= 0) b.add(ev.seq, ev.t, ev.cpu, m, shortLabel(ev));
     }

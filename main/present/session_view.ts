@@ -15,6 +15,7 @@ import type {
   EventQuery,
   JumpQuery,
   JumpTarget,
+  MachineState,
   SessionInfo,
   SourceText,
   SpanQuery,
@@ -25,14 +26,28 @@ import type { MachineEvent } from '../../emulator/machine/events.ts';
 import { describeEvent, type Names } from './describe_event.ts';
 import { buildLanes, lockLaneId, spinFlows, type SpinFlows } from './lanes.ts';
 import { addFlows, buildMarks, indexNotable, type NotableIndex } from './marks.ts';
+import { cpuRegisters, ripOf } from './cpu_registers.ts';
+import { rebuilder } from '../emulator_host/machine_builders.ts';
+import { TimeTravel } from '../session/time_travel.ts';
 
-const JUMP_FILTERS: Record<JumpTarget, { kinds: string[]; traceTypes?: number[] }> = {
-  event: { kinds: ['priv-switch', 'exception', 'interrupt', 'ipi', 'triple-fault', 'reset', 'power-off', 'trace', 'cpu-start'] },
-  fault: { kinds: ['exception', 'triple-fault'] },
-  privilege: { kinds: ['priv-switch'] },
-  lock: { kinds: ['trace'], traceTypes: [TraceType.LOCK_ACQUIRE, TraceType.LOCK_CONTENDED, TraceType.LOCK_ACQUIRED, TraceType.LOCK_RELEASE, TraceType.LOCKDEP, TraceType.SPINLOCK_RECURSION] },
-  panic: { kinds: ['triple-fault', 'trace'], traceTypes: [TraceType.PANIC, TraceType.OOPS, TraceType.STACK_PROTECTOR, TraceType.WATCHDOG, TraceType.LOCKDEP, TraceType.SPINLOCK_RECURSION, TraceType.DOUBLE_FAULT] },
+type StepFilter = { kinds: string[]; traceTypes?: number[] };
+
+// Each target is one or more reader filters; the nearest hit of any of them wins. Kinds and trace
+// types are kept in separate filters because the reader skips a whole chunk when it lacks every
+// wanted trace type, even if the chunk holds a wanted non-trace kind.
+const JUMP_FILTERS: Record<JumpTarget, StepFilter[]> = {
+  event: [{ kinds: ['priv-switch', 'exception', 'interrupt', 'ipi', 'triple-fault', 'reset', 'power-off', 'trace', 'cpu-start'] }],
+  fault: [{ kinds: ['exception', 'triple-fault'] }],
+  privilege: [{ kinds: ['priv-switch'] }],
+  lock: [{ kinds: ['trace'], traceTypes: [TraceType.LOCK_ACQUIRE, TraceType.LOCK_CONTENDED, TraceType.LOCK_ACQUIRED, TraceType.LOCK_RELEASE, TraceType.LOCKDEP, TraceType.SPINLOCK_RECURSION] }],
+  panic: [
+    { kinds: ['triple-fault'] },
+    { kinds: ['trace'], traceTypes: [TraceType.PANIC, TraceType.OOPS, TraceType.STACK_PROTECTOR, TraceType.WATCHDOG, TraceType.LOCKDEP, TraceType.SPINLOCK_RECURSION, TraceType.DOUBLE_FAULT] },
+  ],
 };
+
+/** The first address of the kernel half of the canonical address space. */
+const KERNEL_HALF = 0xffff800000000000n;
 
 export function hexAddr(v: bigint): string {
   return '0x' + BigInt.asUintN(64, v).toString(16).padStart(16, '0');
@@ -54,11 +69,14 @@ interface Fixed {
 
 export class SessionView {
   private notableIndex: Promise<NotableIndex> | null = null;
+  private travel: TimeTravel | null = null;
+  /** Time travel moves one machine: its queries run one after another. */
+  private travelQueue: Promise<unknown> = Promise.resolve();
   private bookmarkList: Bookmark[] = [];
   private nextBookmark = 1;
   dirty = false;
 
-  private constructor(readonly id: string, readonly name: string, public client: SessionClient, private fixed: Fixed, readonly live: boolean) {}
+  private constructor(readonly id: string, readonly name: string, readonly client: SessionClient, private fixed: Fixed, readonly live: boolean) {}
 
   static async open(id: string, name: string, client: SessionClient, live: boolean): Promise<SessionView> {
     const view = new SessionView(id, name, client, await SessionView.load(client), live);
@@ -70,12 +88,6 @@ export class SessionView {
   private static async load(client: SessionClient): Promise<Fixed> {
     const [tracks, locks, tasks] = await Promise.all([client.query('tracks'), client.query('locks'), client.query('tasks')]);
     return { tracks, locks, tasks: new Map(tasks.map((t) => [t.pid, t.name])), symbols: new Map() };
-  }
-
-  /** A live recording grows tracks, locks and tasks: read them again. */
-  async refresh(): Promise<void> {
-    this.fixed = { ...(await SessionView.load(this.client)), symbols: this.fixed.symbols };
-    this.notableIndex = null;
   }
 
   get path(): string {
@@ -94,9 +106,18 @@ export class SessionView {
     if (ev === null) return null;
     // describe_event is synchronous: symbolize every address the event carries first.
     const addrs = addressesOf(ev).filter((a) => !this.fixed.symbols.has(a));
-    const names = await Promise.all(addrs.map((a) => this.client.query('symbolize', a)));
+    const names = await Promise.all(addrs.map((a) => this.kernelSymbol(a)));
     addrs.forEach((a, i) => this.fixed.symbols.set(a, names[i] ?? null));
     return describeEvent(ev, this.names());
+  }
+
+  /**
+   * The kernel symbol at addr, or null. The session's symbols are the kernel's: a user-half
+   * address would only land "after the last kernel symbol", which names nothing.
+   */
+  private async kernelSymbol(addr: bigint): Promise<string | null> {
+    if (BigInt.asUintN(64, addr) < KERNEL_HALF) return null;
+    return this.client.query('symbolize', addr);
   }
 
   async info(): Promise<SessionInfo> {
@@ -137,17 +158,52 @@ export class SessionView {
   }
 
   async jump(q: JumpQuery): Promise<EventDetail | null> {
-    const f = JUMP_FILTERS[q.target];
-    return this.detail(await this.client.query('step', q.t, q.direction, { ...f, ...(q.cpu === null ? {} : { cpus: [q.cpu] }) }));
+    const cpus = q.cpu === null ? {} : { cpus: [q.cpu] };
+    const hits = await Promise.all(JUMP_FILTERS[q.target].map((f) => this.client.query('step', q.t, q.direction, { ...f, ...cpus })));
+    let best: MachineEvent | null = null;
+    for (const ev of hits) {
+      if (ev !== null && (best === null || (ev.t - best.t) * q.direction < 0 || (ev.t === best.t && (ev.seq - best.seq) * q.direction < 0))) best = ev;
+    }
+    return this.detail(best);
   }
 
-  consoleAt(t: number): Promise<string> {
-    return this.client.query('consoleText', t);
+  /** Time travel over this session, or why it cannot be had (the machine cannot be rebuilt). */
+  private async timeTravel(): Promise<TimeTravel | string> {
+    if (this.travel === null) {
+      const client = this.client;
+      const [info, kernel, initrd] = await Promise.all([client.query('info'), client.query('input', 'kernel'), client.query('input', 'initrd')]);
+      const build = rebuilder(info.config, { kernel, initrd });
+      if (typeof build === 'string') return build;
+      this.travel = new TimeTravel({ checkpoints: () => client.query('checkpoints'), checkpointBlob: (id) => client.query('checkpointBlob', id) }, build);
+    }
+    return this.travel;
+  }
+
+  /** Registers of every CPU and the console, at t. */
+  stateAt(t: number): Promise<MachineState> {
+    const run = this.travelQueue.then(async (): Promise<MachineState> => {
+      const console = await this.client.query('consoleText', t);
+      const travel = await this.timeTravel();
+      if (typeof travel === 'string') return { t, cpus: [], note: `no registers: ${travel}`, console };
+      let at;
+      try {
+        at = await travel.stateAt(t);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        return { t, cpus: [], note: `no registers here: ${err.message}`, console };
+      }
+      const names = this.names();
+      const wheres = await Promise.all(at.cpus.map((c) => this.kernelSymbol(ripOf(c))));
+      const cpus = at.cpus.map((c, i) => cpuRegisters(i, c, c.pid >= 0 ? names.task(c.pid) : null, wheres[i] ?? null));
+      return { t: at.t, cpus, note: null, console: at.t === t ? console : await this.client.query('consoleText', at.t) };
+    });
+    this.travelQueue = run.catch(() => undefined);
+    return run;
   }
 
   async symbolInfo(addrText: string): Promise<SymbolInfo> {
     const addr = parseHex64(addrText);
-    const [name, line] = await Promise.all([this.client.query('symbolize', addr), this.client.query('lineOf', addr)]);
+    const [name, line] = await Promise.all([this.kernelSymbol(addr), this.client.query('lineOf', addr)]);
     const plus = name?.lastIndexOf('+0x') ?? -1;
     return {
       addr: hexAddr(addr), symbol: name === null ? null : plus > 0 ? name.slice(0, plus) : name,

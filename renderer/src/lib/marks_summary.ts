@@ -24,8 +24,9 @@ export function summariseMarks(m: EventMarks | null, t0: number, t1: number): st
   counts.forEach((n, k) => {
     if (n === 0) return;
     const per = labels.get(k);
+    const only = per !== undefined && per.size === 1 ? [...per.keys()][0] : undefined;
     const detail =
-      per !== undefined && per.size <= 4 && k !== 0 && k !== 1 && k !== 3
+      per !== undefined && per.size <= 4 && k !== 0 && k !== 1 && k !== 3 && only !== MARK_NAMES[k] && only !== 'reset'
         ? ` (${[...per].map(([l, c]) => (c > 1 ? `${l} ×${c}` : l)).join(', ')})`
         : '';
     parts.push(`${n} ${MARK_NAMES[k]}${detail}`);

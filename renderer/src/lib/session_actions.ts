@@ -6,6 +6,7 @@ import { api } from './api.ts';
 import { app, reportError } from './app_state.svelte.ts';
 import { requestPass } from './frame_scheduler.ts';
 import { resetTimeTravel, seek, setViewport } from './navigation.ts';
+import { timelineData } from './timeline_data.svelte.ts';
 
 // Longest a session file sent from the page may be (the server enforces its own bound too).
 const MAX_OPEN_BYTES = 256 * 1024 * 1024;
@@ -49,6 +50,11 @@ export async function startRun(options: RunOptions): Promise<void> {
     app.error = null;
     app.run = null;
     const p = await api.startRun(options);
+    // The run's session shows when it ends; until then the session view shows its progress.
+    app.session = null;
+    resetTimeTravel();
+    timelineData.clear();
+    app.view = 'session';
     app.run = p;
     onRunProgress(p);
   } catch (err) {

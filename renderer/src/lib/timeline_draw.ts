@@ -166,6 +166,7 @@ function drawMarks({ ctx, width, layout, x, marks, selectedSeq }: DrawInput): vo
   const last = layout.cpuRows[layout.cpuRows.length - 1];
   const bottom = last === undefined ? top : last.y + last.h;
   const labelEnd = new Float64Array(layout.cpuRows.length).fill(-Infinity);
+  const wideLabelEnd = { tf: -Infinity, reset: -Infinity };
   for (let i = 0; i < n; i++) {
     const px = x(marks.t[i]!);
     if (px < -10 || px > width + 10) continue;
@@ -181,7 +182,15 @@ function drawMarks({ ctx, width, layout, x, marks, selectedSeq }: DrawInput): vo
       ctx.lineTo(px, bottom);
       ctx.stroke();
       ctx.setLineDash([]);
-      ctx.fillText(m === Mark.TripleFault ? 'TRIPLE FAULT' : 'RESET', px + 4, top + 2);
+      // The reset follows its triple fault within a few ticks: one label above, one below.
+      const text = m === Mark.TripleFault ? 'TRIPLE FAULT' : 'reset';
+      const y = m === Mark.TripleFault ? top + 2 : bottom - 12;
+      const end = m === Mark.TripleFault ? wideLabelEnd.tf : wideLabelEnd.reset;
+      if (px + 4 > end) {
+        ctx.fillText(text, px + 4, y);
+        if (m === Mark.TripleFault) wideLabelEnd.tf = px + 8 + ctx.measureText(text).width;
+        else wideLabelEnd.reset = px + 8 + ctx.measureText(text).width;
+      }
       continue;
     }
     const row = layout.byLane.get(cpuLane(marks.cpu[i]!));
