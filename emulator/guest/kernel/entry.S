@@ -163,7 +163,12 @@ syscall_entry:
     test %eax, %eax
     jnz trapret
     // SYSRET: RIP = RCX, RFLAGS = R11, CS/SS from STAR (SDM Vol. 2B, SYSRET).
-    // RCX and R11 belong to the kernel here, as the syscall ABI says.
+    // RCX and R11 belong to the kernel here, as the syscall ABI says. A
+    // non-canonical RCX would make SYSRET raise #GP at CPL 0 on the user's
+    // stack; it cannot happen: no user page is mapped at or above USER_TOP,
+    // one page below the canonical boundary, so the instruction after a
+    // SYSCALL is always at a canonical address.
+    // (sigreturn, which sets RIP from user memory, returns through IRETQ.)
     RESTORE_REGS
     add $16, %rsp           // vector and error code
     popq %rcx               // user RIP
