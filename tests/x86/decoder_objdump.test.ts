@@ -28,12 +28,20 @@ function regNum(name: string): number {
 
 interface Line { addr: number; len: number; text: string }
 
+/** An address printed by objdump as the signed canonical number the emulator uses. */
+function signedHex(h: string): number {
+  return Number(BigInt.asIntN(64, BigInt('0x' + h)));
+}
+
+/** Kernel-style code: linked in the top 2 GiB, where every address is a negative number. */
+const KERNEL_BASE = -0x80000000; // 0xffffffff80000000
+
 function objdump(elf: string): Line[] {
   const out = execFileSync('objdump', ['-d', '--insn-width=16', '-j', '.text', elf], { maxBuffer: 1 << 28 }).toString();
   const lines: Line[] = [];
   for (const l of out.split('\n')) {
     const m = /^\s*([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(.*)$/.exec(l);
-    if (m) lines.push({ addr: parseInt(m[1]!, 16), len: m[2]!.split(' ').length, text: m[3]!.trim() });
+    if (m) lines.push({ addr: signedHex(m[1]!), len: m[2]!.split(' ').length, text: m[3]!.trim() });
   }
   return lines;
 }
@@ -41,11 +49,12 @@ function objdump(elf: string): Line[] {
 const skip = hostUnavailable();
 
 // Each source at several optimisation levels: different code shapes for the decoder.
-const BUILDS: { name: string; source: string; entry: string; flags: string[] }[] = [
+const BUILDS: { name: string; source: string; entry: string; flags: string[]; base?: number }[] = [
   { name: 'libc-like -O2', source: SOURCE, entry: 'libc_like_main', flags: [] },
   { name: 'libc-like -Os', source: SOURCE, entry: 'libc_like_main', flags: ['-Os'] },
   { name: 'libc-like -O3', source: SOURCE, entry: 'libc_like_main', flags: ['-O3'] },
   { name: 'cpu benchmark workload -O2', source: join(here, '..', 'bench', 'cpu_workload.c'), entry: 'bench_main', flags: [] },
+  { name: 'libc-like -O2 -mcmodel=kernel at 0xffffffff80000000', source: SOURCE, entry: 'libc_like_main', flags: ['-mcmodel=kernel'], base: KERNEL_BASE },
 ];
 
 describe.skipIf(skip !== undefined)(`decoder vs objdump on gcc output${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -55,11 +64,19 @@ describe.skipIf(skip !== undefined)(`decoder vs objdump on gcc output${skip ? ` 
 
   for (const b of BUILDS) {
     it(`${b.name}: lengths, branch targets and memory operands of every instruction agree`, () => {
-      const prog = buildFlat(tmp.dir, b.source, b.entry, FLAT_BASE + MEM - 64, b.flags);
+      const base = b.base ?? FLAT_BASE;
+      const prog = buildFlat(tmp.dir, b.source, b.entry, base + MEM - 64, b.flags, base);
       const problems = compare(join(tmp.dir, 'prog.elf'), prog);
       expect(problems.slice(0, 40)).toEqual([]);
     });
   }
+
+  it('runs the libc-like program linked at 0xffffffff80000000 (negative addresses) to the native result', () => {
+    const prog = buildFlat(tmp.dir, SOURCE, 'libc_like_main', KERNEL_BASE + MEM - 64, ['-mcmodel=kernel'], KERNEL_BASE);
+    const emu = runFlat(prog, MEM);
+    const native = runNative(buildNative(tmp.dir, SOURCE, 'libc_like_main'), 1);
+    expect(emu.result).toBe(native.result);
+  });
 
   it('runs the libc-like program in the emulator to the same result as natively', () => {
     const prog = buildFlat(tmp.dir, SOURCE, 'libc_like_main', FLAT_BASE + MEM - 64);
@@ -73,7 +90,7 @@ describe.skipIf(skip !== undefined)(`decoder vs objdump on gcc output${skip ? ` 
 /** Decodes every instruction objdump lists in the ELF's .text and returns the disagreements. */
 function compare(elf: string, prog: FlatProgram): string[] {
   const lines = objdump(elf);
-  const bus = new FlatBus(MEM, FLAT_BASE);
+  const bus = new FlatBus(MEM, prog.base);
   bus.bytes.set(prog.image);
   const cpu = new Cpu(0, bus, BareSystem);
   bus.cpu = cpu;
@@ -90,7 +107,7 @@ function compare(elf: string, prog: FlatProgram): string[] {
     if (br) {
       branches++;
       const target = l.addr + ins.len + ins.immLo;
-      if (target !== parseInt(br[2]!, 16)) problems.push(`${where}: target 0x${target.toString(16)}`);
+      if (target !== signedHex(br[2]!)) problems.push(`${where}: target 0x${target.toString(16)}`);
     }
     // ModRM memory operands in AT&T syntax: disp(base,index,scale).
     const mm = /(?:^|[\s,*])(-?0x[0-9a-f]+)?\((%(\w+))?(?:,%(\w+),(\d))?\)/.exec(l.text.slice(mnemonic.length));

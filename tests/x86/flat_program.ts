@@ -16,15 +16,17 @@ export const CFLAGS = ['-O2', '-mgeneral-regs-only', '-ffreestanding', '-fno-pic
   '-fcf-protection=none', '-fno-asynchronous-unwind-tables', '-fno-builtin'];
 
 export interface FlatProgram {
+  /** Linear address the image is linked at (and loaded to). */
+  base: number;
   image: Uint8Array;
   symbols: Map<string, number>;
   /** Path of the relocatable object (for objdump). */
   object: string;
 }
 
-const LDSCRIPT = `ENTRY(_start)
+const ldscript = (base: string): string => `ENTRY(_start)
 SECTIONS {
-  . = ${FLAT_BASE};
+  . = ${base};
   .text : { *(.text.start) *(.text .text.*) }
   .rodata : { *(.rodata .rodata.*) }
   .data : { *(.data .data.*) }
@@ -33,15 +35,19 @@ SECTIONS {
 }
 `;
 
-/** Compiles `source` and links it with a start stub that calls `entry` with RSP = stackTop. */
-export function buildFlat(dir: string, source: string, entry: string, stackTop: number, extraFlags: string[] = []): FlatProgram {
+/**
+ * Compiles `source` and links it with a start stub that calls `entry` with RSP = stackTop. The
+ * image is linked at `base` (a signed canonical number: kernel-style negative addresses work with
+ * -mcmodel=kernel in extraFlags).
+ */
+export function buildFlat(dir: string, source: string, entry: string, stackTop: number, extraFlags: string[] = [], base = FLAT_BASE): FlatProgram {
   const obj = join(dir, 'prog.o');
   execFileSync('gcc', [...CFLAGS, ...extraFlags, '-c', source, '-o', obj], { stdio: 'pipe' });
   const start = join(dir, 'start.S');
   writeFileSync(start, `.section .text.start,"ax"\n.globl _start\n_start:\n  mov $${stackTop}, %rsp\n  call ${entry}\n  hlt\n.section .note.GNU-stack,"",@progbits\n`);
   const startObj = join(dir, 'start.o');
   execFileSync('gcc', ['-c', start, '-o', startObj]);
-  writeFileSync(join(dir, 'flat.ld'), LDSCRIPT);
+  writeFileSync(join(dir, 'flat.ld'), ldscript('0x' + BigInt.asUintN(64, BigInt(base)).toString(16)));
   const elf = join(dir, 'prog.elf');
   execFileSync('ld', ['-T', join(dir, 'flat.ld'), '--no-warn-rwx-segments', '-o', elf, startObj, obj], { stdio: 'pipe' });
   const bin = join(dir, 'prog.bin');
@@ -49,9 +55,9 @@ export function buildFlat(dir: string, source: string, entry: string, stackTop: 
   const symbols = new Map<string, number>();
   for (const line of execFileSync('nm', [elf]).toString().split('\n')) {
     const m = /^([0-9a-f]+) \w (\S+)$/.exec(line);
-    if (m) symbols.set(m[2]!, parseInt(m[1]!, 16));
+    if (m) symbols.set(m[2]!, Number(BigInt.asIntN(64, BigInt('0x' + m[1]!))));
   }
-  return { image: new Uint8Array(readFileSync(bin)), symbols, object: obj };
+  return { base, image: new Uint8Array(readFileSync(bin)), symbols, object: obj };
 }
 
 /** Builds the same source natively with a main that prints `entry()` `reps` times' timing. */
@@ -92,13 +98,13 @@ export interface FlatRun {
   cpu: Cpu;
 }
 
-/** Runs a flat program in the emulator until its final HLT; `memSize` bytes from FLAT_BASE. */
+/** Runs a flat program in the emulator until its final HLT; `memSize` bytes from its base. */
 export function runFlat(p: FlatProgram, memSize: number, maxInstructions = 5e9): FlatRun {
-  const bus = new FlatBus(memSize, FLAT_BASE);
+  const bus = new FlatBus(memSize, p.base);
   bus.bytes.set(p.image);
   const cpu = new Cpu(0, bus, BareSystem);
   bus.cpu = cpu;
-  cpu.rip = FLAT_BASE;
+  cpu.rip = p.base;
   const interp = new Interpreter(cpu, new CodeCache());
   let instructions = 0;
   const t0 = performance.now();
