@@ -1,5 +1,5 @@
 // Kernel pieces that need no hardware (lockdep's graph, access_ok, the page
-// allocator), compiled with gcc for the host and run here.
+// allocator, the formatter), compiled with gcc for the host and run here.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,6 +42,12 @@ describe.skipIf(!hasGcc)(`kernel units on the host${hasGcc ? '' : ' (skipped: gc
   it('access_ok: ranges below USER_TOP only, no wrap-around', () => {
     const r = buildAndRun('access_ok', [`${host}access_ok_test.c`]);
     expect(r.output).toContain('access_ok: ok');
+    expect(r.status).toBe(0);
+  });
+
+  it('vsnprintf: the conversions kprintf and printf use, truncation', () => {
+    const r = buildAndRun('format', [`${host}format_test.c`, `${guest}common/format.c`, `${guest}common/string.c`]);
+    expect(r.output).toContain('format: ok');
     expect(r.status).toBe(0);
   });
 
