@@ -38,8 +38,11 @@ void scheduler(void)
         // Look without the lock first, so that an idle CPU halts again after
         // each timer tick without touching ptable_lock. idle is set before
         // the look: a CPU that makes a task runnable after it sends the wakeup
-        // IPI, which stays pending (interrupts are off) and ends the HLT.
+        // IPI, which stays pending (interrupts are off) and ends the HLT. The
+        // barrier keeps the look from passing the store to idle; its twin is
+        // in kick_idle_cpus.
         c->idle = 1;
+        smp_mb();
         int work = 0;
         for (int i = 0; i < NPROC && !work; i++)
             work = ready_here(&procs[i], c);
@@ -150,6 +153,7 @@ void wakeup_locked(void *chan)
 // now rather than at their next timer tick.
 void kick_idle_cpus(void)
 {
+    smp_mb();   // the new task state is visible before idle is read
     pushcli();
     struct cpu *me = mycpu();
     for (int i = 0; i < ncpu; i++)

@@ -63,6 +63,12 @@ static inline void sti_hlt(void) { asm volatile("sti; hlt" : : : "memory"); }
 static inline void stac(void) { asm volatile("stac" : : : "memory", "cc"); }
 static inline void clac(void) { asm volatile("clac" : : : "memory", "cc"); }
 
+// A full memory barrier. x86 may let a load pass an earlier store to another
+// address (SDM 9.2.2: the store waits in the store buffer); a locked
+// instruction drains the store buffer first. MFENCE would do too, but it is an
+// SSE2 instruction.
+static inline void smp_mb(void) { asm volatile("lock orq $0, (%%rsp)" : : : "memory", "cc"); }
+
 static inline void invlpg(u64 va) { asm volatile("invlpg (%0)" : : "r"(va) : "memory"); }
 
 struct descriptor_pointer {
