@@ -7,7 +7,7 @@
 // missed IRET cannot skew the rest of the recording. Runs once per event: no allocation here.
 
 import { CpuMode, TrackKind } from './schema.ts';
-import { FlowKind, type SpanSink } from './span_sink.ts';
+import { FlowKind, type OpenSpanRow, type SpanSink } from './span_sink.ts';
 
 const MAX_FRAMES = 64;
 const DOUBLE_FAULT = 8;
@@ -151,6 +151,11 @@ export class CpuModeTracker {
       c.syscallSeq = -1;
       this.update(c, t, seq);
     }
+  }
+
+  /** The span each CPU is in now. */
+  openSpans(out: OpenSpanRow[]): void {
+    for (const c of this.cpus) if (c?.open) out.push({ track: c.track, t0: c.openT0, state: c.openState, detail: c.openDetail, seq0: c.openSeq0 });
   }
 
   /** Closes every open span at the end of the recording. */

@@ -2,7 +2,7 @@
 // Before a CPU's first switch, the pid stamped on its events names the task.
 
 import { TrackKind } from './schema.ts';
-import type { OpenSpan, SpanSink } from './span_sink.ts';
+import type { OpenSpan, OpenSpanRow, SpanSink } from './span_sink.ts';
 
 export class CpuThreadTracker {
   private readonly tracks: number[] = [];
@@ -34,6 +34,11 @@ export class CpuThreadTracker {
   /** Reset or power-off: no task runs anywhere. */
   stopAll(t: number, seq: number): void {
     for (let cpu = 0; cpu < this.open.length; cpu++) this.close(cpu, t, seq);
+  }
+
+  /** The task span each CPU is in now. */
+  openSpans(out: OpenSpanRow[]): void {
+    this.open.forEach((o, cpu) => { if (o) out.push({ track: this.track(cpu), ...o }); });
   }
 
   finish(t: number, seq: number): void {

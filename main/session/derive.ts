@@ -7,8 +7,11 @@ import { EventKind, RECORD_WORDS, type EventBatch } from '../../emulator/machine
 import { CpuModeTracker } from './cpu_modes.ts';
 import { CpuThreadTracker } from './cpu_threads.ts';
 import { LockSpanTracker, type LockInfo } from './lock_spans.ts';
-import { TrackSummary } from './summaries.ts';
-import type { SpanSink, TrackRow } from './span_sink.ts';
+import { TrackSummary, type SummaryEmit } from './summaries.ts';
+
+/** A summary row as the arguments of SummaryEmit: track, level, t0, t1, state, present, count. */
+export type SummaryRowValues = Parameters<SummaryEmit>;
+import type { OpenSpanRow, SpanSink, TrackRow } from './span_sink.ts';
 import { FLOW_COLUMNS, SPAN_COLUMNS, SUMMARY_COLUMNS, type TrackKind } from './schema.ts';
 import { ColumnBuffer } from './column_buffer.ts';
 
@@ -240,6 +243,17 @@ export class Deriver implements SpanSink {
     this.changedTasks.clear();
     this.rows = Deriver.empty();
     return out;
+  }
+
+  /** What is still open now: one span per track, and the unfinished summary rows. */
+  provisional(): { spans: OpenSpanRow[]; summaries: SummaryRowValues[] } {
+    const spans: OpenSpanRow[] = [];
+    this.modes.openSpans(spans);
+    this.threads.openSpans(spans);
+    this.locks.openSpans(spans);
+    const summaries: SummaryRowValues[] = [];
+    for (const s of this.summaries.values()) s.provisional((...row) => summaries.push(row));
+    return { spans, summaries };
   }
 
   /** Closes every open span, summary and console line at the end of the recording. */

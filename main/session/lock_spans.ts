@@ -4,7 +4,7 @@
 // the recording, which is exactly what the timeline should show.
 
 import { LockState, TrackKind } from './schema.ts';
-import type { OpenSpan, SpanSink } from './span_sink.ts';
+import type { OpenSpan, OpenSpanRow, SpanSink } from './span_sink.ts';
 
 export interface LockInfo {
   addr: number;
@@ -71,6 +71,14 @@ export class LockSpanTracker {
 
   release(cpu: number, addr: number, t: number, seq: number): void {
     this.end(`${addr}:${cpu}`, addr, cpu, t, seq);
+  }
+
+  /** The lock spans open now (held or spinning). */
+  openSpans(out: OpenSpanRow[]): void {
+    for (const [key, o] of this.open) {
+      const [addr, cpu] = key.split(':').map(Number) as [number, number];
+      out.push({ track: this.track(addr, cpu, key), ...o });
+    }
   }
 
   drainChangedLocks(): LockInfo[] {

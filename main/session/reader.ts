@@ -149,8 +149,15 @@ export class SessionReader {
   private readonly trackList: TrackInfo[];
   private readonly chunkCache = new Map<number, EventBatch>();
 
+  /** A recording that never finished: its open spans and summary runs come from open_* tables. */
+  private readonly cutShort: boolean;
+  private readonly end: { t: number; seq: number };
+
   constructor(private readonly db: Database.Database, readonly path: string, private readonly sealed = false) {
     this.trackList = (db.prepare('SELECT id, kind, cpu, lock_addr AS lockAddr, name FROM tracks ORDER BY id').all() as TrackInfo[]);
+    this.cutShort = this.meta(Meta.Status) !== 'complete';
+    const last = db.prepare('SELECT t_last AS t, first_seq + count AS seq FROM event_chunks ORDER BY first_seq DESC LIMIT 1').get() as { t: number; seq: number } | undefined;
+    this.end = last ?? { t: 0, seq: 0 };
     for (const row of db.prepare('SELECT pid, name FROM tasks').all() as { pid: number; name: string }[]) this.taskNames.set(row.pid, row.name);
   }
 
@@ -226,15 +233,37 @@ export class SessionReader {
     const level = levelFor(ticksPerPixel);
     return ids.map((id) => {
       const info = this.trackList.find((t) => t.id === id);
+      const open = this.cutShort ? this.openSpan(id, t0, t1) : null;
       if (level === null) {
         const rows = this.rowsInRange('span_chunks', 'track = ?', [id], t0, t1, SPAN_COLUMNS.length);
+        if (open) rows.push([open.t0, this.end.t, open.state, open.detail, open.seq0, this.end.seq]);
         const spans = rows.slice(0, MAX_ROWS).map((r) => ({ t0: r[0]!, t1: r[1]!, state: r[2]!, label: this.label(info, r[2]!), detail: r[3]!, seq0: r[4]!, seq1: r[5]! }));
         return { track: id, level: null, spans, truncated: rows.length > MAX_ROWS };
       }
       const rows = this.rowsInRange('summary_chunks', 'track = ? AND level = ?', [id, level], t0, t1, SUMMARY_COLUMNS.length);
+      if (this.cutShort) {
+        // A coarse level has not yet seen what its finer levels hold unfinished: take, level by
+        // level downwards, whatever lies past what is covered so far, then the open span.
+        let covered = rows.reduce((m, r) => Math.max(m, r[1]!), -Infinity);
+        const unfinished = this.db.prepare('SELECT level, t0, t1, state, present, count FROM open_summaries WHERE track = ? AND level <= ? AND t1 > ? AND t0 < ? ORDER BY level DESC, t0').raw().all(id, level, t0, t1) as number[][];
+        for (const [, r0, r1, state, present, count] of unfinished) {
+          if (r1! <= covered) continue;
+          rows.push([Math.max(r0!, covered), r1!, state!, present!, count!]);
+          covered = r1!;
+        }
+        if (open && this.end.t > covered) rows.push([Math.max(open.t0, covered), this.end.t, open.state, open.state < 31 ? 1 << open.state : 0, 1]);
+        rows.sort((a, b) => a[0]! - b[0]!);
+      }
       const summaries = rows.slice(0, MAX_ROWS).map((r) => ({ t0: r[0]!, t1: r[1]!, state: r[2]!, label: this.label(info, r[2]!), present: r[3]!, count: r[4]! }));
       return { track: id, level, summaries, truncated: rows.length > MAX_ROWS };
     });
+  }
+
+  /** The span a track was in when a cut-short recording stopped, if it overlaps [t0, t1). */
+  private openSpan(track: number, t0: number, t1: number): { t0: number; state: number; detail: number; seq0: number } | null {
+    const row = this.db.prepare('SELECT t0, state, detail, seq0 FROM open_spans WHERE track = ?').get(track) as { t0: number; state: number; detail: number; seq0: number } | undefined;
+    if (!row || row.t0 >= t1 || this.end.t <= t0 || this.end.t <= row.t0) return null;
+    return row;
   }
 
   /**

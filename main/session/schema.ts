@@ -32,6 +32,11 @@ export const SCHEMA: readonly { name: string; sql: string }[] = [
   { name: 'span_chunks', sql: 'CREATE TABLE span_chunks (track INTEGER NOT NULL, t_first INTEGER NOT NULL, t_last INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (track, t_first)) WITHOUT ROWID' },
   // Level-of-detail summaries (summaries.ts), per track and level, chunked the same way.
   { name: 'summary_chunks', sql: 'CREATE TABLE summary_chunks (track INTEGER NOT NULL, level INTEGER NOT NULL, t_first INTEGER NOT NULL, t_last INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (track, level, t_first)) WITHOUT ROWID' },
+  // What was still open at the last commit: the span each track was in and the summary runs not
+  // yet closed. Rewritten at every commit and emptied when the recording finishes, so a file cut
+  // short by a crash still shows what every CPU and lock was doing at its end.
+  { name: 'open_spans', sql: 'CREATE TABLE open_spans (track INTEGER PRIMARY KEY NOT NULL, t0 INTEGER NOT NULL, state INTEGER NOT NULL, detail INTEGER NOT NULL, seq0 INTEGER NOT NULL)' },
+  { name: 'open_summaries', sql: 'CREATE TABLE open_summaries (track INTEGER NOT NULL, level INTEGER NOT NULL, t0 INTEGER NOT NULL, t1 INTEGER NOT NULL, state INTEGER NOT NULL, present INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (track, level, t0)) WITHOUT ROWID' },
   // Causal links drawn as arrows: fault -> handler -> return, syscall -> sysret, fault -> nested
   // fault. A chunk per batch, in the order the flows ended.
   { name: 'flow_chunks', sql: 'CREATE TABLE flow_chunks (id INTEGER PRIMARY KEY NOT NULL, t_first INTEGER NOT NULL, t_last INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL)' },

@@ -28,3 +28,8 @@ export interface OpenSpan {
   detail: number;
   seq0: number;
 }
+
+/** A span still open on a track, as stored at a commit. */
+export interface OpenSpanRow extends OpenSpan {
+  track: number;
+}

@@ -112,6 +112,18 @@ class LevelSummary {
     this.hasRun = false;
   }
 
+  /** The run not yet emitted and the bucket not yet closed, as they stand. */
+  provisional(emit: SummaryEmit): void {
+    if (this.hasRun) emit(this.track, this.level, this.runT0, this.runT1, this.runState, this.runPresent, this.runCount);
+    if (this.bucket < 0 || this.nstates === 0) return;
+    let best = -1;
+    let bestCover = -1;
+    for (let k = 0; k < this.nstates; k++) {
+      if (this.covers[k]! > bestCover) { best = this.states[k]!; bestCover = this.covers[k]!; }
+    }
+    emit(this.track, this.level, this.bucket * this.size, (this.bucket + 1) * this.size, best, this.present, this.count);
+  }
+
   finish(): void {
     this.closeBucket();
     this.bucket = -1;
@@ -136,6 +148,11 @@ export class TrackSummary {
 
   add(t0: number, t1: number, state: number): void {
     this.levels[0]!.add(t0, t1, state, stateBit(state), 1);
+  }
+
+  /** Every level's unfinished rows (a file cut short shows them). */
+  provisional(emit: SummaryEmit): void {
+    for (const level of this.levels) level.provisional(emit);
   }
 
   /** Finest first: each level's last run still has to reach the coarser ones. */

@@ -39,6 +39,7 @@ export class SessionWriter {
   private readonly started = performance.now();
   private readonly insertChunk: Database.Statement;
   private readonly storeRows: (rows: DerivedRows) => void;
+  private readonly storeOpen: (open: ReturnType<Deriver['provisional']> | null) => void;
   private readonly insertCheckpoint: Database.Statement;
   private readonly commitTx: (batches: EventBatch[]) => void;
   private pending: EventBatch[] = [];
@@ -103,12 +104,23 @@ export class SessionWriter {
       for (const r of rows.locks) lock.run(r.addr, r.name, r.cls);
       for (const r of rows.console) line.run(r.seq, r.t, r.cpu, r.channel, r.text);
     };
+    const clearOpen = db.prepare('DELETE FROM open_spans');
+    const clearOpenSummaries = db.prepare('DELETE FROM open_summaries');
+    const openSpan = db.prepare('INSERT INTO open_spans (track, t0, state, detail, seq0) VALUES (?, ?, ?, ?, ?)');
+    const openSummary = db.prepare('INSERT OR REPLACE INTO open_summaries (track, level, t0, t1, state, present, count) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.storeOpen = (open) => {
+      clearOpen.run();
+      clearOpenSummaries.run();
+      for (const o of open?.spans ?? []) openSpan.run(o.track, o.t0, o.state, o.detail, o.seq0);
+      for (const r of open?.summaries ?? []) openSummary.run(...r);
+    };
     this.commitTx = db.transaction((batches: EventBatch[]) => {
       for (const batch of batches) {
         this.insertChunkOf(batch);
         this.deriver.consume(batch);
       }
       this.storeRows(this.deriver.drain());
+      this.storeOpen(this.deriver.provisional());
     });
   }
 
@@ -177,6 +189,7 @@ export class SessionWriter {
     const stats: RecordingStats = { ...this.deriver.facts, instructions, wallMs: performance.now() - this.started };
     db.transaction(() => {
       this.storeRows(this.deriver.finish());
+      this.storeOpen(null);
       const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
       meta.run(Meta.Outcome, JSON.stringify(outcome));
       meta.run(Meta.Stats, JSON.stringify(stats));

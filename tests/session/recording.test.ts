@@ -88,6 +88,17 @@ describe('recording a machine run', () => {
     const stored = reader.events({ limit: 100000 });
     const want = directRun({ cpus: 2, syscalls: 0 }, info.tLast + 10_000).slice(0, stored.length);
     expect(stored).toEqual(want);
+    // Every CPU lane reaches the end of what was saved, zoomed in and zoomed out.
+    const lanes = reader.tracks().filter((t) => t.kind === 'cpu-mode').map((t) => t.id);
+    expect(lanes).toHaveLength(2);
+    for (const lane of reader.spans(info.tLast - 5000, info.tLast + 1, 1, lanes)) {
+      if (lane.level !== null) throw new Error('expected raw spans');
+      expect(lane.spans.at(-1)!.t1).toBe(info.tLast);
+    }
+    for (const lane of reader.spans(info.tFirst, info.tLast + 1, (info.tLast - info.tFirst) / 50, lanes)) {
+      if (lane.level === null) throw new Error('expected summaries');
+      expect(Math.max(...lane.summaries.map((r) => r.t1))).toBeGreaterThanOrEqual(info.tLast);
+    }
     reader.close();
   });
 });
