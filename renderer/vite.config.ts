@@ -8,7 +8,7 @@ import type { UserConfig } from 'vite';
 export const rendererConfig: UserConfig = {
   root: resolve('renderer'),
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte({ configFile: false })],
   build: {
     outDir: resolve('out/renderer'),
     emptyOutDir: true,

@@ -20,8 +20,12 @@ const NOTABLE_TRACES = [
 const NOTABLE_KINDS = ['exception', 'triple-fault', 'reset', 'power-off', 'trace'];
 /** Event kinds that can be markers (markOfWord): the rest are band edges or panel text. */
 const MARK_KINDS = ['exception', 'interrupt', 'ipi', 'triple-fault', 'reset', 'power-off', 'trace', 'cpu-start'];
-/** Past this many events in range the view is "zoomed out" (about 16 of the reader's chunks). */
-const MAX_EXACT = 65_536;
+/**
+ * Past this many marker events in range the view counts as zoomed out. The reader hands events
+ * over as decoded objects (about 20 µs each, worker to here), so this keeps a marker query near
+ * 100 ms; a columnar raw-record query would lift it (renderer/NEEDS.md, item 5).
+ */
+const MAX_EXACT = 4096;
 // Enough for every fault of a long run; a run faulting more than this shows the first ones.
 const MAX_NOTABLE = 200_000;
 
