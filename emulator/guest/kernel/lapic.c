@@ -50,12 +50,16 @@ struct cpu *this_cpu(void)
 }
 
 // ICR (SDM 11.12.9): in x2APIC mode one 64-bit write, destination in 63:32.
+// A WRMSR to an x2APIC register is not serializing (SDM 11.12.3): without the
+// barrier the IPI could overtake our last stores (the mailbox, a task state).
 void lapic_send_ipi(u32 dest, u64 mode_and_vector)
 {
+    smp_mb();
     wrmsr(X2APIC_ICR, ((u64)dest << 32) | ICR_LEVEL_ASSERT | mode_and_vector);
 }
 
 void lapic_nmi_others(void)
 {
+    smp_mb();
     wrmsr(X2APIC_ICR, ICR_ALL_BUT_SELF | ICR_LEVEL_ASSERT | ICR_NMI);
 }
