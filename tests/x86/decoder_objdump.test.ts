@@ -4,6 +4,7 @@
 // decode to #UD. Then the program runs in the emulator and natively and must compute the same.
 
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,18 @@ describe.skipIf(skip !== undefined)(`decoder vs objdump on gcc output${skip ? ` 
       expect(problems.slice(0, 40)).toEqual([]);
     });
   }
+
+  // The teaching kernel itself, as committed (emulator/guest/build/kernel.elf): system
+  // instructions, hand-written entry code and gcc output the machine actually runs.
+  const kernel = join(here, '..', '..', 'emulator', 'guest', 'build', 'kernel.elf');
+  it.skipIf(!existsSync(kernel))('the guest kernel: every .text instruction agrees with objdump', () => {
+    const vma = /\.text\s+[0-9a-f]+\s+([0-9a-f]+)/.exec(execFileSync('objdump', ['-h', kernel]).toString());
+    const base = signedHex(vma![1]!);
+    const bin = join(tmp.dir, 'kernel.text');
+    execFileSync('objcopy', ['-O', 'binary', '--only-section=.text', kernel, bin]);
+    const problems = compare(kernel, { base, image: new Uint8Array(readFileSync(bin)), symbols: new Map(), object: kernel });
+    expect(problems.slice(0, 40)).toEqual([]);
+  });
 
   it('runs the libc-like program linked at 0xffffffff80000000 (negative addresses) to the native result', () => {
     const prog = buildFlat(tmp.dir, SOURCE, 'libc_like_main', KERNEL_BASE + MEM - 64, ['-mcmodel=kernel'], KERNEL_BASE);
