@@ -18,7 +18,7 @@ export interface Binding {
 export const BINDINGS: readonly Binding[] = [
   { keys: ['ArrowRight', 'ArrowLeft'], what: 'next / previous event on the selected CPU', group: 'Time travel',
     inSession: true, run: (d) => void stepBy('event', d) },
-  { keys: ['.', ','], what: 'one instruction forward / back on the selected CPU', group: 'Time travel',
+  { keys: ['.', ','], what: 'one clock tick (one instruction retired) forward / back', group: 'Time travel',
     inSession: true, run: (d) => void stepBy('instruction', d) },
   { keys: ['ArrowDown', 'ArrowUp'], what: 'select the CPU below / above', group: 'Time travel', inSession: true,
     run: (d) => selectCpu(d) },
@@ -38,6 +38,8 @@ export const BINDINGS: readonly Binding[] = [
     run: (d) => zoomBy(d > 0 ? 0.5 : 2) },
   { keys: ['d', 'a'], what: 'pan right / left', group: 'View', inSession: true, run: (d) => panBy(d * 0.2) },
   { keys: ['0'], what: 'zoom to fit the whole recording', group: 'View', inSession: true, run: zoomToFit },
+  { keys: ['t'], what: 'go to a time: type ticks, Enter', group: 'Time travel', inSession: true,
+    run: () => document.getElementById('goto-time')?.focus() },
   { keys: ['b'], what: 'bookmark the playhead: type a note, Enter', group: 'App', inSession: true,
     run: () => document.getElementById('bookmark-note')?.focus() },
   { keys: [' '], what: 'pause / resume the run', group: 'App', inSession: true,
