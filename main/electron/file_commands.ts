@@ -5,7 +5,7 @@
 
 import { basename, dirname, join } from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
-import type { ExportFormat, SessionInfo } from '../../preload/api.ts';
+import type { SessionInfo } from '../../preload/api.ts';
 import type { Services } from '../services.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { aboutDetail } from './about.ts';
@@ -172,8 +172,7 @@ export class FileCommands implements MenuActions {
 
   /** The session file with its bookmarks saved, copied to `path`. */
   private async writeTo(session: SessionInfo, path: string): Promise<void> {
-    const format: ExportFormat = 'session';
-    const file = await this.host.services.exportSession(session.id, format);
+    const file = await this.host.services.exportSession(session.id, 'session');
     writeFileAtomically(path, file.bytes);
     this.host.sessions.savedTo(session.id, path);
     this.remember(path);

@@ -35,9 +35,4 @@ export class RecordingServer {
       (err: unknown) => this.port.postMessage({ type: 'failed', id, message: err instanceof Error ? err.message : String(err) }),
     ).finally(() => this.running.delete(id));
   }
-
-  /** Runs still going. */
-  get size(): number {
-    return this.running.size;
-  }
 }
