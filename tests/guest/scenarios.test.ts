@@ -193,8 +193,9 @@ describe.skipIf(!built)('guest scenarios on the machine', () => {
     expect(cpusRunningUsers.size).toBeGreaterThan(1);
   });
 
-  it('SMEP, SMAP and read-only kernel data each stop the kernel with an oops', () => {
-    for (const [trigger, code] of [['EXEC_USER', '0x0011'], ['ACCESS_USER', '0x0001'], ['WRITE_RO', '0x0003']]) {
+  it('SMEP, NX, SMAP and read-only kernel data each stop the kernel with an oops', () => {
+    for (const [trigger, code] of [['EXEC_USER', '0x0011'], ['EXEC_DATA', '0x0011'], ['ACCESS_USER', '0x0001'],
+      ['WRITE_RO', '0x0003']]) {
       const run = runGuest(`init=crashlab -- ${trigger}`);
       expect(run.console, trigger).toContain(`#PF: error_code(${code}) - permissions violation`);
       expect(traces(run, T.OOPS), trigger).toHaveLength(1);

@@ -236,6 +236,18 @@ static long exec_user(struct crashlab_req *req, struct crashlab_req *ureq)
     return fn();
 }
 
+// EXEC_DATA: jump into a data buffer that holds code (a lone RET). Kernel
+// data pages have the NX bit: the instruction fetch faults (SDM 4.6.2).
+static u8 data_code[16] = { 0xc3 };
+
+static long exec_data(struct crashlab_req *req, struct crashlab_req *ureq)
+{
+    (void)req, (void)ureq;
+    void (*fn)(void) = (void (*)(void))(void *)data_code;
+    fn();
+    return 0;
+}
+
 // ACCESS_USER: dereference a user pointer directly instead of through
 // copy_from_user. With CR4.SMAP (and AC = 0) the access faults.
 static long access_user(struct crashlab_req *req, struct crashlab_req *ureq)
@@ -290,6 +302,7 @@ static const struct trigger triggers[] = {
     { "SPINLOCK_RECURSION", spinlock_recursion },
     { "WRITE_RO", write_ro },
     { "EXEC_USER", exec_user },
+    { "EXEC_DATA", exec_data },
     { "ACCESS_USER", access_user },
     { "BUG", bug },
     { "DIVIDE_ERROR", divide_error },

@@ -27,13 +27,15 @@ static void kernel_page_fault_oops(struct trapframe *tf, u64 addr)
 {
     u64 err = tf->error;
     char text[512];
-    int n;
+    int n = 0;
+    // An instruction fetch from a present page: NX (a kernel page) or SMEP (a user page).
+    if ((err & PF_I) && (err & PF_P))
+        n += snprintf(text, sizeof(text), addr < USER_TOP ? "unable to execute userspace code (SMEP?) (uid: 0)\n"
+                                                          : "kernel tried to execute NX-protected page - exploit attempt? (uid: 0)\n");
     if (addr < PAGE_SIZE)
-        n = snprintf(text, sizeof(text), "BUG: kernel NULL pointer dereference, address: %016lx\n", addr);
+        n += snprintf(text + n, sizeof(text) - n, "BUG: kernel NULL pointer dereference, address: %016lx\n", addr);
     else
-        n = snprintf(text, sizeof(text), "BUG: unable to handle page fault for address: %016lx\n", addr);
-    if ((err & PF_I) && (err & PF_P) && addr < USER_TOP)
-        n += snprintf(text + n, sizeof(text) - n, "BUG: unable to execute userspace code (SMEP?) (uid: 0)\n");
+        n += snprintf(text + n, sizeof(text) - n, "BUG: unable to handle page fault for address: %016lx\n", addr);
     n += snprintf(text + n, sizeof(text) - n, "#PF: %s %s in %s mode\n", (err & PF_U) ? "user" : "supervisor",
                   (err & PF_I) ? "instruction fetch" : (err & PF_W) ? "write access" : "read access",
                   (tf->cs & 3) ? "user" : "kernel");
