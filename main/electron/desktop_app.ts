@@ -10,7 +10,7 @@ import { appMenuTemplate } from './app_menu.ts';
 import { registerAppScheme, serveRenderer } from './app_protocol.ts';
 import { sessionFilesIn } from './command_line.ts';
 import { FileCommands } from './file_commands.ts';
-import { applyDevServerPolicy, denyPermissions, hardenWebContents } from './hardening.ts';
+import { applyDevServerPolicy, blockRemoteContent, denyPermissions, hardenWebContents } from './hardening.ts';
 import { registerApiHandlers } from './ipc_handlers.ts';
 import { createMainWindow, windowPlacement } from './main_window.ts';
 import { OpenSessions } from './open_sessions.ts';
@@ -49,6 +49,7 @@ export function startDesktopApp(): void {
     const devServer = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
     const origin = trustedOrigin(devServer, app.isPackaged);
     denyPermissions();
+    blockRemoteContent(origin);
     if (devServer === undefined) serveRenderer(join(app.getAppPath(), 'out', 'renderer'));
     else applyDevServerPolicy(origin);
 

@@ -1,10 +1,12 @@
 // Electron's security checklist for everything not in the window's own options: no navigation
 // away from the app's page, no new windows (allowlisted links go to the user's browser instead),
-// no <webview>, every permission request denied, and on the dev server the same CSP as the app.
+// no <webview>, every permission request denied, no request leaving for anywhere but the app's
+// own origin, and on the dev server the same CSP as the app.
 
 import { app, session, shell, type Session } from 'electron';
 import { contentSecurityPolicy } from './content_security_policy.ts';
 import { isAllowedExternalUrl } from './external_links.ts';
+import { isAllowedRequest } from './request_policy.ts';
 
 export function hardenWebContents(): void {
   app.on('web-contents-created', (_event, contents) => {
@@ -23,6 +25,10 @@ export function denyPermissions(target: Session = session.defaultSession): void 
   target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   target.setPermissionCheckHandler(() => false);
   target.setDevicePermissionHandler(() => false);
+}
+
+export function blockRemoteContent(origin: string, target: Session = session.defaultSession): void {
+  target.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url, origin) }));
 }
 
 /** `electron-vite dev` only: the dev server sends no CSP of its own. */

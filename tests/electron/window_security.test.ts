@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { APP_ENTRY_URL, APP_ORIGIN, isSameOrigin, trustedOrigin } from '../../main/electron/app_origin.ts';
 import { contentSecurityPolicy } from '../../main/electron/content_security_policy.ts';
 import { isAllowedExternalUrl } from '../../main/electron/external_links.ts';
+import { isAllowedRequest } from '../../main/electron/request_policy.ts';
 import { rendererFileFor } from '../../main/electron/renderer_files.ts';
 import { secureWebPreferences } from '../../main/electron/web_preferences.ts';
 
@@ -101,5 +102,24 @@ describe('external links', () => {
       'https://user@github.com/faultline-app/x', 'https://github.com:8443/faultline-app/x', 'file:///etc/passwd', 'javascript:alert(1)',
       'https://www.intel.com/content/www/us/en/developer/articles/technical/intel-sdm.html.evil', 'smb://host/share', 'not a url',
     ]) expect(isAllowedExternalUrl(url), url).toBe(false);
+  });
+});
+
+describe('requests leaving the app', () => {
+  it('are its own origin’s, or local data, blob and devtools URLs', () => {
+    expect(isAllowedRequest('app://faultline/assets/x.js', APP_ORIGIN)).toBe(true);
+    expect(isAllowedRequest('blob:app://faultline/1234', APP_ORIGIN)).toBe(true);
+    expect(isAllowedRequest('data:,', APP_ORIGIN)).toBe(true);
+    expect(isAllowedRequest('devtools://devtools/bundled/index.html', APP_ORIGIN)).toBe(true);
+    expect(isAllowedRequest('http://localhost:5173/src/main.ts', 'http://localhost:5173')).toBe(true);
+    expect(isAllowedRequest('ws://localhost:5173/', 'http://localhost:5173')).toBe(true);
+  });
+
+  it('never anywhere else', () => {
+    for (const url of ['https://example.com/', 'http://localhost:5173/', 'ws://127.0.0.1:9/', 'file:///etc/passwd', 'ftp://x/', 'app://other/', 'chrome-extension://x/', 'garbage']) {
+      expect(isAllowedRequest(url, APP_ORIGIN), url).toBe(false);
+    }
+    expect(isAllowedRequest('ws://localhost:5174/', 'http://localhost:5173')).toBe(false);
+    expect(isAllowedRequest('https://example.com/', 'http://localhost:5173')).toBe(false);
   });
 });
