@@ -45,6 +45,19 @@ test('prints the full URL with its token as the last startup line', () => {
   expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/$/);
 });
 
+test('--port N listens on that port, and a new start has a new token', async () => {
+  const probe = await startServer();
+  const port = Number(new URL(probe.url).port);
+  await probe.stop();
+  const other = await startServer(['--port', String(port)]);
+  try {
+    expect(new URL(other.url).port).toBe(String(port));
+    expect(new URL(other.url).pathname).not.toBe(new URL(probe.url).pathname);
+  } finally {
+    await other.stop();
+  }
+});
+
 test('serves the renderer under the token, and nothing without it', async () => {
   const token = new URL(server.url).pathname;
   const page = await get(token);

@@ -42,6 +42,9 @@ test('open a saved session, bookmark, save, reopen: the bookmark is there', asyn
   await page.keyboard.press('g');
   await page.getByTestId('file-input').setInputFiles(saved);
   await expect(page.getByTestId('bookmark-note')).toHaveText(['the kernel gives up here']);
+  // The shared copy is whole: every chunk decodes and every checkpoint restores.
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByRole('status')).toContainText('verified, no damage found');
   await screenshot(page, 'session-reopened');
 });
 

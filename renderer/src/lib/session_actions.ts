@@ -158,3 +158,20 @@ export function backToGallery(): void {
   app.view = 'gallery';
   void loadHome();
 }
+
+/** Decodes the whole file (every chunk, every checkpoint) and says what, if anything, is damaged. */
+export async function verifySession(): Promise<void> {
+  const s = app.session;
+  if (s === null) return;
+  try {
+    app.notice = `verifying ${s.name}…`;
+    const report = await api.verifySession(s.id);
+    if (report.ok) app.notice = `${s.name}: verified, no damage found`;
+    else {
+      app.notice = null;
+      app.error = `${s.name} is damaged:\n${report.problems.join('\n')}`;
+    }
+  } catch (err) {
+    reportError(err);
+  }
+}
