@@ -3,6 +3,8 @@
 
 import type { StopReason, Outcome } from './outcome.ts';
 import type { RecordingStats } from './writer.ts';
+import type { RunFacts } from './derive.ts';
+import type { DerivedChunks } from './derived_chunks.ts';
 
 export type RecorderMessage =
   | { type: 'batch'; firstSeq: number; count: number; words: Uint32Array; texts: string[] }
@@ -17,3 +19,15 @@ export type RecorderReport =
   | { type: 'finished'; outcome: Outcome; stats: RecordingStats }
   | { type: 'abandoned' }
   | { type: 'error'; message: string };
+
+/** From the recorder to its deriver thread. */
+export type DeriverMessage =
+  | { type: 'batch'; firstSeq: number; count: number; words: Uint32Array; texts: string[] }
+  /** The recorder is about to commit: hand over what is derived so far. */
+  | { type: 'hand-over' }
+  | { type: 'finish' };
+
+/** From the deriver back to the recorder. */
+export type DeriverReport =
+  | { type: 'derived'; chunks: DerivedChunks }
+  | { type: 'finished'; last: DerivedChunks; facts: RunFacts };

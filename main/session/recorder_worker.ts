@@ -1,11 +1,13 @@
-// The recorder: a worker thread that owns the SessionWriter, so encoding, deriving and SQLite
-// writes never run on the emulator's thread or the app's. It takes messages from a port the
-// emulator writes to directly and reports commits and the end to its parent.
+// The recorder: a worker thread that owns the SessionWriter, so encoding and SQLite writes never
+// run on the emulator's thread or the app's, with the deriver in a thread of its own beside it
+// (derive_worker.ts). It takes messages from a port the emulator writes to directly and reports
+// commits and the end to its parent.
 
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SessionWriter } from './writer.ts';
 import type { SessionInputs } from './inputs.ts';
-import type { RecorderMessage, RecorderReport } from './recorder_protocol.ts';
+import type { DeriverMessage, DeriverReport, RecorderMessage, RecorderReport } from './recorder_protocol.ts';
+import { startWorker } from './start_worker.ts';
 
 const parent = parentPort!;
 const { path, inputs, port } = workerData as { path: string; inputs: SessionInputs; port: MessagePort };
@@ -13,7 +15,7 @@ const report = (r: RecorderReport) => parent.postMessage(r);
 
 let writer: SessionWriter;
 try {
-  writer = new SessionWriter(path, inputs);
+  writer = new SessionWriter(path, inputs, { derive: 'external' });
 } catch (e) {
   report({ type: 'error', message: `cannot create ${path}: ${e instanceof Error ? e.message : String(e)}` });
   process.exit(1);
@@ -21,29 +23,61 @@ try {
 writer.onCommit = (events) => report({ type: 'committed', events });
 let lastCheckpoint: number | null = null;
 
+const channel = new MessageChannel();
+const deriverThread = startWorker(new URL('./derive_worker.ts', import.meta.url), { port: channel.port2 }, [channel.port2]);
+const toDeriver = (m: DeriverMessage) => channel.port1.postMessage(m);
+/** The emulator's last word, kept until the deriver has handed over its last rows. */
+let finishing: Extract<RecorderMessage, { type: 'finish' }> | null = null;
+
 // Commit what is queued when the emulator goes quiet, so a crash loses at most this much.
-const idleCommit = setInterval(() => writer.commit(), 250);
+const idleCommit = setInterval(() => {
+  toDeriver({ type: 'hand-over' });
+  writer.commit();
+}, 250);
 
 function end(): void {
   clearInterval(idleCommit);
   port.close();
+  channel.port1.close();
+  void deriverThread.terminate();
 }
+
+function fail(e: unknown): void {
+  writer.abandon();
+  end();
+  report({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+}
+
+deriverThread.on('error', fail);
+
+channel.port1.on('message', (r: DeriverReport) => {
+  try {
+    if (r.type === 'derived') writer.addDerived(r.chunks);
+    else if (finishing) {
+      const { outcome, stats } = writer.finish(finishing.stop, finishing.instructions, { last: r.last, facts: r.facts });
+      end();
+      report({ type: 'finished', outcome, stats });
+    }
+  } catch (e) {
+    fail(e);
+  }
+});
 
 port.on('message', (m: RecorderMessage) => {
   try {
     switch (m.type) {
       case 'batch':
+        // The deriver gets a copy; the writer keeps this one until its next commit.
+        toDeriver(m);
         writer.append({ firstSeq: m.firstSeq, count: m.count, words: m.words, texts: m.texts });
         break;
       case 'checkpoint':
         lastCheckpoint = writer.checkpoint(m.t, m.seq, m.snapshot, m.full ? null : lastCheckpoint);
         break;
-      case 'finish': {
-        const { outcome, stats } = writer.finish(m.stop, m.instructions);
-        end();
-        report({ type: 'finished', outcome, stats });
+      case 'finish':
+        finishing = m;
+        toDeriver({ type: 'finish' });
         break;
-      }
       case 'abandon':
         writer.abandon();
         end();
@@ -51,8 +85,6 @@ port.on('message', (m: RecorderMessage) => {
         break;
     }
   } catch (e) {
-    writer.abandon();
-    end();
-    report({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    fail(e);
   }
 });

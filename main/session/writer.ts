@@ -1,5 +1,5 @@
-// Records a run into a new session file. Each batch is one transaction holding its event chunk
-// and everything derived from it, so a crash leaves a file with every committed batch whole.
+// Records a run into a new session file. Batches are committed together with what was derived
+// from them, so a crash leaves a file with every committed batch whole.
 // The file says "recording" until finish() writes the outcome: a file still saying so when it is
 // opened was cut short.
 
@@ -9,10 +9,10 @@ import { serialize } from 'node:v8';
 import { deflateRawSync } from 'node:zlib';
 import { RECORD_WORDS, type EventBatch } from '../../emulator/machine/events.ts';
 import { APPLICATION_ID, FORMAT_VERSION, Meta, SCHEMA } from './schema.ts';
-import { encodeRows } from './row_chunk.ts';
 import { sealPages, writeEmptyDatabase } from './page_seal.ts';
 import { encodeChunk } from './event_chunk.ts';
-import { Deriver, type DerivedRows, type RunFacts } from './derive.ts';
+import { Deriver, type RunFacts } from './derive.ts';
+import { encodeDerived, type DerivedChunks } from './derived_chunks.ts';
 import { outcomeOf, type Outcome, type StopReason } from './outcome.ts';
 import type { SessionInputs } from './inputs.ts';
 import { APP_VERSION } from './app_version.ts';
@@ -33,17 +33,25 @@ function bit(n: number): number {
   return n < 31 ? 1 << n : 1 << 31;
 }
 
+export interface WriterOptions {
+  /**
+   * Derive spans, summaries and flows in this thread (the default), or take them ready-made
+   * through addDerived() from a deriver elsewhere (derive_worker.ts), so that both run at once.
+   */
+  derive: 'inline' | 'external';
+}
+
 export class SessionWriter {
   private readonly db: Database.Database;
-  private readonly deriver = new Deriver();
+  private readonly deriver: Deriver | null;
   private readonly started = performance.now();
   private readonly insertChunk: Database.Statement;
-  private readonly storeRows: (rows: DerivedRows) => void;
-  private readonly storeOpen: (open: ReturnType<Deriver['provisional']> | null) => void;
+  private readonly storeDerived: (d: DerivedChunks) => void;
   private readonly insertCheckpoint: Database.Statement;
-  private readonly commitTx: (batches: EventBatch[]) => void;
+  private readonly commitTx: (batches: EventBatch[], derived: DerivedChunks[]) => void;
   private pending: EventBatch[] = [];
   private pendingEvents = 0;
+  private pendingDerived: DerivedChunks[] = [];
   private lastCommit = performance.now();
   private finished = false;
   private committedEvents = 0;
@@ -51,7 +59,8 @@ export class SessionWriter {
   onCommit: (events: number) => void = () => {};
 
   /** Creates (or replaces) the file at `path` and stores the run's inputs. */
-  constructor(readonly path: string, inputs: SessionInputs) {
+  constructor(readonly path: string, inputs: SessionInputs, options: WriterOptions = { derive: 'inline' }) {
+    this.deriver = options.derive === 'inline' ? new Deriver() : null;
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
     writeEmptyDatabase(path, APPLICATION_ID, FORMAT_VERSION);
     const db = new Database(path);
@@ -92,35 +101,30 @@ export class SessionWriter {
     const task = db.prepare('INSERT OR REPLACE INTO tasks (pid, name, parent, kernel_thread, t_create, t_exit, exit_status) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const lock = db.prepare('INSERT OR REPLACE INTO locks (addr, name, class) VALUES (?, ?, ?)');
     const line = db.prepare('INSERT INTO console (seq, t, cpu, channel, text) VALUES (?, ?, ?, ?, ?)');
-    this.storeRows = (rows) => {
-      for (const r of rows.tracks) track.run(r.id, r.kind, r.cpu, r.lockAddr, r.name);
-      for (const [id, buf] of rows.spans) spans.run(id, buf.t0, buf.t1, buf.length, encodeRows(buf.columns));
-      for (const { track: id, level, rows: buf } of rows.summaries.values()) {
-        summaries.run(id, level, buf.t0, buf.t1, buf.length, encodeRows(buf.columns));
-      }
-      const f = rows.flows;
-      if (f.length > 0) flows.run(f.t0, f.t1, f.length, encodeRows(f.columns));
-      for (const r of rows.tasks) task.run(r.pid, r.name, r.parent, r.kernelThread ? 1 : 0, r.tCreate, r.tExit, r.exitStatus);
-      for (const r of rows.locks) lock.run(r.addr, r.name, r.cls);
-      for (const r of rows.console) line.run(r.seq, r.t, r.cpu, r.channel, r.text);
-    };
     const clearOpen = db.prepare('DELETE FROM open_spans');
     const clearOpenSummaries = db.prepare('DELETE FROM open_summaries');
     const openSpan = db.prepare('INSERT INTO open_spans (track, t0, state, detail, seq0) VALUES (?, ?, ?, ?, ?)');
     const openSummary = db.prepare('INSERT OR REPLACE INTO open_summaries (track, level, t0, t1, state, present, count) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.storeOpen = (open) => {
+    this.storeDerived = (d) => {
+      for (const r of d.tracks) track.run(r.id, r.kind, r.cpu, r.lockAddr, r.name);
+      for (const c of d.spans) spans.run(c.track, c.t0, c.t1, c.count, c.data);
+      for (const c of d.summaries) summaries.run(c.track, c.level, c.t0, c.t1, c.count, c.data);
+      if (d.flows) flows.run(d.flows.t0, d.flows.t1, d.flows.count, d.flows.data);
+      for (const r of d.tasks) task.run(r.pid, r.name, r.parent, r.kernelThread ? 1 : 0, r.tCreate, r.tExit, r.exitStatus);
+      for (const r of d.locks) lock.run(r.addr, r.name, r.cls);
+      for (const r of d.console) line.run(r.seq, r.t, r.cpu, r.channel, r.text);
       clearOpen.run();
       clearOpenSummaries.run();
-      for (const o of open?.spans ?? []) openSpan.run(o.track, o.t0, o.state, o.detail, o.seq0);
-      for (const r of open?.summaries ?? []) openSummary.run(...r);
+      for (const o of d.open?.spans ?? []) openSpan.run(o.track, o.t0, o.state, o.detail, o.seq0);
+      for (const r of d.open?.summaries ?? []) openSummary.run(...r);
     };
-    this.commitTx = db.transaction((batches: EventBatch[]) => {
+    this.commitTx = db.transaction((batches: EventBatch[], derived: DerivedChunks[]) => {
       for (const batch of batches) {
         this.insertChunkOf(batch);
-        this.deriver.consume(batch);
+        this.deriver?.consume(batch);
       }
-      this.storeRows(this.deriver.drain());
-      this.storeOpen(this.deriver.provisional());
+      if (this.deriver) this.storeDerived(encodeDerived(this.deriver.drain(), this.deriver.provisional()));
+      for (const d of derived) this.storeDerived(d);
     });
   }
 
@@ -154,15 +158,24 @@ export class SessionWriter {
     if (this.pendingEvents >= COMMIT_EVENTS || performance.now() - this.lastCommit >= COMMIT_MS) this.commit();
   }
 
-  /** Commits every queued batch now. */
+  /** Queues derived rows made by an external deriver, for the next commit. */
+  addDerived(d: DerivedChunks): void {
+    if (this.deriver) throw new Error('this writer derives its own rows');
+    this.pendingDerived.push(d);
+  }
+
+  /** Commits every queued batch (and queued derived rows) now. */
   commit(): void {
-    if (this.pending.length > 0) {
-      this.commitTx(this.pending);
-      this.committedEvents += this.pendingEvents;
-      this.onCommit(this.committedEvents);
+    if (this.pending.length > 0 || this.pendingDerived.length > 0) {
+      this.commitTx(this.pending, this.pendingDerived);
+      if (this.pending.length > 0) {
+        this.committedEvents += this.pendingEvents;
+        this.onCommit(this.committedEvents);
+      }
     }
     this.pending = [];
     this.pendingEvents = 0;
+    this.pendingDerived = [];
     this.lastCommit = performance.now();
   }
 
@@ -175,21 +188,21 @@ export class SessionWriter {
     return Number(this.insertCheckpoint.run(t, seq, base, state).lastInsertRowid);
   }
 
-  get facts(): RunFacts {
-    return this.deriver.facts;
-  }
-
-  /** Closes the spans, writes the outcome and stats, and leaves a single self-contained file. */
-  finish(stop: StopReason, instructions: number): { outcome: Outcome; stats: RecordingStats } {
+  /**
+   * Closes the spans, writes the outcome and stats, and leaves a single self-contained file. An
+   * external deriver hands over its last rows and the facts of the whole run here.
+   */
+  finish(stop: StopReason, instructions: number, derived?: { last: DerivedChunks; facts: RunFacts }): { outcome: Outcome; stats: RecordingStats } {
     if (this.finished) throw new Error('session already finished');
-    this.finished = true;
     this.commit();
+    const facts = this.deriver ? this.deriver.facts : derived?.facts;
+    if (!facts) throw new Error('an external deriver must hand over its facts');
+    this.finished = true;
     const db = this.db;
-    const outcome = outcomeOf(stop, this.deriver.facts);
-    const stats: RecordingStats = { ...this.deriver.facts, instructions, wallMs: performance.now() - this.started };
+    const outcome = outcomeOf(stop, facts);
+    const stats: RecordingStats = { ...facts, instructions, wallMs: performance.now() - this.started };
     db.transaction(() => {
-      this.storeRows(this.deriver.finish());
-      this.storeOpen(null);
+      this.storeDerived(this.deriver ? encodeDerived(this.deriver.finish(), null) : { ...derived!.last, open: null });
       const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
       meta.run(Meta.Outcome, JSON.stringify(outcome));
       meta.run(Meta.Stats, JSON.stringify(stats));

@@ -20,6 +20,9 @@ import { record } from '../../main/emulator_host/host.ts';
 import { SCENARIO_MACHINE_RECIPE, scenarioRunMachine } from '../../main/emulator_host/scenario_run_machine.ts';
 import { readGuestBuild } from '../../main/session/guest_build.ts';
 import { TimeTravel } from '../../main/session/time_travel.ts';
+import { startWorker } from '../../main/session/start_worker.ts';
+import type { RecorderReport } from '../../main/session/recorder_protocol.ts';
+import { MessageChannel } from 'node:worker_threads';
 
 const EVENTS = 1_000_000;
 const COMMIT_EVENTS = 65536;
@@ -126,6 +129,8 @@ export async function run(): Promise<void> {
   const size = statSync(file).size;
   console.log(`  whole recording (events, spans, summaries, flows, console): ${(events / wallMs / 1000).toFixed(2)} M events/s (${(events / cpuMs / 1000).toFixed(2)} per CPU second), ${(size / events).toFixed(1)} bytes/event, ${(size / 2 ** 20).toFixed(1)} MiB`);
 
+  await recorderThreads(dir, batches, events);
+
   const [reader, openMs] = time(() => SessionReader.open(file));
   const [, fullMs] = time(() => SessionReader.open(file, 'full').close());
   const t0 = performance.now();
@@ -155,6 +160,25 @@ export async function run(): Promise<void> {
   measure('console up to a random instant', () => reader.consoleUpTo(info.tFirst + rand() * span, 64 << 10));
   reader.close();
   await guestRecording(dir);
+}
+
+/** The recorder as the emulator host runs it: writer and deriver each in a thread, fed over a port. */
+async function recorderThreads(dir: string, batches: EventBatch[], events: number): Promise<void> {
+  const { port1, port2 } = new MessageChannel();
+  const recorder = startWorker(new URL('../../main/session/recorder_worker.ts', import.meta.url), { path: join(dir, 'threads.flt'), inputs: scriptedInputs(4), port: port2 }, [port2]);
+  const copies = batches.map((b) => ({ ...b, words: b.words.slice() }));
+  await new Promise((r) => setTimeout(r, 1000)); // let both threads load
+  const t0 = performance.now();
+  const done = new Promise<void>((resolve, reject) => recorder.on('message', (m: RecorderReport) => {
+    if (m.type === 'finished') resolve();
+    else if (m.type === 'error') reject(new Error(m.message));
+  }));
+  for (const b of copies) port1.postMessage({ type: 'batch', firstSeq: b.firstSeq, count: b.count, words: b.words, texts: b.texts }, [b.words.buffer as ArrayBuffer]);
+  port1.postMessage({ type: 'finish', stop: 'idle', instructions: events });
+  await done;
+  const ms = performance.now() - t0;
+  await recorder.terminate();
+  console.log(`  recorder threads (writer + deriver, as the emulator host runs them): ${(events / ms / 1000).toFixed(2)} M events/s`);
 }
 
 /** A real run of the guest kernel recorded through the emulator host, then time travel in it. */
