@@ -1,10 +1,12 @@
 // The desktop app's life: one instance, the hardened window on the app's own origin, the API on
 // IPC, the menu, files from the command line and the OS, the window state, and the question
-// about unsaved changes before the window closes or the app quits.
+// about unsaved changes before the window closes. On macOS the app outlives its window, as apps
+// there do, and a new window opens from the Dock or the File menu.
 
 import { join, resolve } from 'node:path';
 import { app, Menu, type BrowserWindow } from 'electron';
 import { createServices } from '../services.ts';
+import { PageCommands } from './app_command.ts';
 import { APP_ENTRY_URL, trustedOrigin } from './app_origin.ts';
 import { appMenuTemplate } from './app_menu.ts';
 import { registerAppScheme, serveRenderer } from './app_protocol.ts';
@@ -12,7 +14,7 @@ import { sessionFilesIn } from './command_line.ts';
 import { FileCommands } from './file_commands.ts';
 import { applyDevServerPolicy, blockRemoteContent, denyPermissions, hardenWebContents } from './hardening.ts';
 import { registerApiHandlers } from './ipc_handlers.ts';
-import { createMainWindow, windowPlacement } from './main_window.ts';
+import { createMainWindow, followPlacement } from './main_window.ts';
 import { OpenSessions } from './open_sessions.ts';
 import { readWindowState, writeWindowState } from './window_state.ts';
 
@@ -34,10 +36,10 @@ export function startDesktopApp(): void {
   hardenWebContents();
 
   const waitingFiles = sessionFilesIn(process.argv.slice(1), process.cwd());
-  let commands: FileCommands | null = null;
+  let files: FileCommands | null = null;
   const openFiles = (paths: readonly string[]) => {
-    if (commands === null) waitingFiles.push(...paths);
-    else for (const p of paths) commands.openRecent(p);
+    if (files === null) waitingFiles.push(...paths);
+    else for (const p of paths) files.openRecent(p);
   };
   // macOS: double-clicked files and files dropped on the Dock icon, possibly before 'ready'.
   app.on('open-file', (event, path) => {
@@ -55,51 +57,81 @@ export function startDesktopApp(): void {
 
     const stateFile = join(app.getPath('userData'), 'window-state.json');
     const state = readWindowState(stateFile);
+    const saveState = () => writeWindowState(stateFile, state);
     const services = createServices({ libraryDir: join(app.getPath('userData'), 'sessions'), mode: 'electron' });
     const sessions = new OpenSessions();
-    const win = createMainWindow(state, join(app.getAppPath(), 'out', 'preload', 'index.cjs'), APP_NAME);
-    registerApiHandlers({ services, origin, sessions }, win);
+    const page = new PageCommands();
+    let win: BrowserWindow | null = null;
+    // Set by Quit: once the window has closed (after the unsaved-changes question), the app
+    // goes too, on macOS as well. Cleared when the question is cancelled.
+    let quitting = false;
+    app.on('before-quit', () => (quitting = true));
+
+    const openWindow = (): BrowserWindow => {
+      const w = createMainWindow(state, join(app.getAppPath(), 'out', 'preload', 'index.cjs'), APP_NAME);
+      win = w;
+      page.attach(w.webContents);
+      followPlacement(w, (placement) => {
+        Object.assign(state, placement);
+        saveState();
+      });
+      closeOnlyWhenSettled(w, commands, sessions, () => (quitting = false));
+      // The page's state goes with it: so do the sessions it had open.
+      const forgetPage = () => void Promise.all(sessions.ids().map((id) => services.closeSession(id).catch(() => undefined)))
+        .then(() => sessions.clear());
+      w.on('closed', () => {
+        if (win === w) win = null;
+        forgetPage();
+        if (quitting) app.quit();
+      });
+      w.webContents.on('render-process-gone', (_event, details) => {
+        if (details.reason === 'clean-exit') return;
+        forgetPage();
+        w.reload();
+      });
+      void w.loadURL(devServer ?? APP_ENTRY_URL);
+      return w;
+    };
 
     const buildMenu = () => Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(
-      { platform: process.platform, appName: APP_NAME, recent: state.recent, developer: !app.isPackaged }, files)));
-    const files: FileCommands = new FileCommands({
-      win, services, sessions, state,
+      { platform: process.platform, appName: APP_NAME, recent: state.recent, developer: !app.isPackaged }, commands)));
+    const commands: FileCommands = new FileCommands({
+      window: () => win ?? openWindow(), page, services, sessions, state,
       stateChanged: () => {
-        writeWindowState(stateFile, state);
+        saveState();
         buildMenu();
       },
     });
+    registerApiHandlers({ services, origin, sessions }, () => win?.webContents ?? null);
     buildMenu();
+    openWindow();
+    files = commands;
+    openFiles(waitingFiles.splice(0));
 
     app.on('second-instance', (_event, argv, cwd) => {
-      if (win.isMinimized()) win.restore();
-      win.focus();
+      const w = win ?? openWindow();
+      if (w.isMinimized()) w.restore();
+      w.focus();
       openFiles(sessionFilesIn(argv.slice(1), cwd));
     });
-
-    closeOnlyWhenSettled(win, files, sessions, () => {
-      Object.assign(state, windowPlacement(win));
-      writeWindowState(stateFile, state);
+    app.on('activate', () => {
+      if (win === null) openWindow();
     });
-    app.on('window-all-closed', () => app.quit());
+    app.on('window-all-closed', () => {
+      if (process.platform !== 'darwin') app.quit();
+    });
     app.on('will-quit', () => void services.close());
-
-    void win.loadURL(devServer ?? APP_ENTRY_URL);
-    win.webContents.once('did-finish-load', () => {
-      commands = files;
-      openFiles(waitingFiles.splice(0));
-    });
   });
 }
 
-/** The window closes (and the app quits) only once unsaved changes were saved or let go. */
-function closeOnlyWhenSettled(win: BrowserWindow, files: FileCommands, sessions: OpenSessions, beforeClose: () => void): void {
+/** The window closes only once unsaved changes were saved or let go. */
+function closeOnlyWhenSettled(win: BrowserWindow, files: FileCommands, sessions: OpenSessions, cancelled: () => void): void {
   let settled = false;
   win.on('close', (event) => {
-    if (settled) return beforeClose();
+    if (settled) return;
     event.preventDefault();
     void files.settleUnsaved(sessions.unsaved()).then((go) => {
-      if (!go) return;
+      if (!go) return cancelled();
       settled = true;
       win.close();
     });

@@ -4,12 +4,12 @@
 // told what changed through app commands.
 
 import { basename, dirname, join } from 'node:path';
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import type { SessionInfo } from '../../preload/api.ts';
 import type { Services } from '../services.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { aboutDetail } from './about.ts';
-import { sendAppCommand } from './app_command.ts';
+import type { PageCommands } from './app_command.ts';
 import type { ExportKind, MenuActions } from './app_menu.ts';
 import type { OpenSessions } from './open_sessions.ts';
 import { withRecent, withoutRecent } from './recent_files.ts';
@@ -24,7 +24,9 @@ const EXPORT_FILTERS: Record<ExportKind, { name: string; extensions: string[] }>
 };
 
 export interface FileCommandsHost {
-  win: BrowserWindow;
+  /** The app's window, opened if there is none (macOS keeps the app running without one). */
+  window(): BrowserWindow;
+  page: PageCommands;
   services: Services;
   sessions: OpenSessions;
   state: WindowState;
@@ -36,12 +38,13 @@ export class FileCommands implements MenuActions {
   constructor(private readonly host: FileCommandsHost) {}
 
   newRun(): void {
-    sendAppCommand(this.host.win.webContents, { kind: 'new-run' });
+    this.host.window();
+    this.host.page.send({ kind: 'new-run' });
   }
 
   open(): void {
     void this.guard(async () => {
-      const r = await dialog.showOpenDialog(this.host.win, {
+      const r = await dialog.showOpenDialog(this.host.window(), {
         title: 'Open Session', properties: ['openFile'], filters: [SESSION_FILTER],
         ...this.inLastFolder(),
       });
@@ -73,7 +76,8 @@ export class FileCommands implements MenuActions {
     sessions.remember(info);
     sessions.savedTo(info.id, path);
     this.remember(path);
-    sendAppCommand(this.host.win.webContents, { kind: 'show-session', session: info });
+    this.host.window();
+    this.host.page.send({ kind: 'show-session', session: info });
     return info;
   }
 
@@ -99,7 +103,7 @@ export class FileCommands implements MenuActions {
       const current = this.host.sessions.current;
       if (current === null) return;
       const file = await this.host.services.exportSession(current.id, kind);
-      const r = await dialog.showSaveDialog(this.host.win, {
+      const r = await dialog.showSaveDialog(this.host.window(), {
         title: 'Export', filters: [EXPORT_FILTERS[kind]], defaultPath: this.inLastFolder(file.fileName).defaultPath,
       });
       if (r.canceled || r.filePath === undefined) return;
@@ -113,22 +117,23 @@ export class FileCommands implements MenuActions {
     void this.guard(async () => {
       const current = this.host.sessions.current;
       if (current === null) {
-        this.host.win.close();
+        BrowserWindow.getFocusedWindow()?.close();
         return;
       }
       if (!(await this.settleUnsaved([current]))) return;
       await this.host.services.closeSession(current.id);
       this.host.sessions.forget(current.id);
-      sendAppCommand(this.host.win.webContents, { kind: 'session-closed', session: current.id });
+      this.host.page.send({ kind: 'session-closed', session: current.id });
     });
   }
 
   keyboardMap(): void {
-    sendAppCommand(this.host.win.webContents, { kind: 'keyboard-map' });
+    this.host.window();
+    this.host.page.send({ kind: 'keyboard-map' });
   }
 
   about(): void {
-    void dialog.showMessageBox(this.host.win, {
+    void dialog.showMessageBox(this.host.window(), {
       type: 'info', title: `About ${app.getName()}`, message: app.getName(), buttons: ['OK'],
       detail: aboutDetail({
         app: pkg.version, electron: process.versions.electron, chrome: process.versions.chrome,
@@ -144,7 +149,7 @@ export class FileCommands implements MenuActions {
   async settleUnsaved(sessions: readonly SessionInfo[]): Promise<boolean> {
     const prompt = unsavedPrompt(sessions.filter((s) => s.dirty || s.live));
     if (prompt === null) return true;
-    const r = await dialog.showMessageBox(this.host.win, {
+    const r = await dialog.showMessageBox(this.host.window(), {
       type: 'warning', message: prompt.message, detail: prompt.detail, buttons: prompt.buttons,
       defaultId: prompt.defaultId, cancelId: prompt.cancelId, noLink: true,
     });
@@ -161,7 +166,7 @@ export class FileCommands implements MenuActions {
   }
 
   private async saveAsDialog(session: SessionInfo): Promise<boolean> {
-    const r = await dialog.showSaveDialog(this.host.win, {
+    const r = await dialog.showSaveDialog(this.host.window(), {
       title: 'Save Session As', filters: [SESSION_FILTER],
       defaultPath: this.inLastFolder(session.name.replace(/(\.flt)?$/i, '.flt')).defaultPath,
     });
@@ -177,7 +182,7 @@ export class FileCommands implements MenuActions {
     this.host.sessions.savedTo(session.id, path);
     this.remember(path);
     const saved = this.host.sessions.current;
-    if (saved?.id === session.id) sendAppCommand(this.host.win.webContents, { kind: 'show-session', session: saved });
+    if (saved?.id === session.id) this.host.page.send({ kind: 'show-session', session: saved });
   }
 
   private remember(path: string): void {

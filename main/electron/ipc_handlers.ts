@@ -2,7 +2,7 @@
 // forwards run progress to the window. Every call goes through runCall: sender check, argument
 // check, service, session bookkeeping.
 
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { API_METHODS, IPC_PREFIX, IPC_PUSH_RUN } from '../../preload/api.ts';
 import type { Services } from '../services.ts';
 import { runCall, type CallContext, type CallSender } from './api_call.ts';
@@ -12,13 +12,14 @@ function senderOf(event: IpcMainInvokeEvent): CallSender {
   return frame === null ? { url: null, topFrame: false } : { url: frame.url, topFrame: frame.parent === null };
 }
 
-/** Returns a function that removes the handlers again. */
-export function registerApiHandlers(ctx: CallContext & { services: Services }, win: BrowserWindow): () => void {
+/** `page()`: the app's page, if a window is open. Returns a function that removes the handlers. */
+export function registerApiHandlers(ctx: CallContext & { services: Services }, page: () => WebContents | null): () => void {
   for (const method of API_METHODS) {
     ipcMain.handle(IPC_PREFIX + method, (event, ...args: unknown[]) => runCall(ctx, method, senderOf(event), args));
   }
   const unsubscribe = ctx.services.onRun((progress) => {
-    if (!win.isDestroyed()) win.webContents.send(IPC_PUSH_RUN, progress);
+    const target = page();
+    if (target !== null && !target.isDestroyed()) target.send(IPC_PUSH_RUN, progress);
   });
   return () => {
     unsubscribe();

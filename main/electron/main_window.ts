@@ -1,6 +1,6 @@
 // The one window: created hidden and shown once painted, placed where it was last (if that place
 // is still on a display), with the hardened webPreferences. Its size and place are written back
-// to the window state when it closes.
+// to the window state as they change, so a crash does not lose them.
 
 import { BrowserWindow, screen } from 'electron';
 import { DEFAULT_SIZE, MIN_SIZE, placeOnDisplays, type Bounds, type WindowState } from './window_state.ts';
@@ -22,6 +22,23 @@ export function createMainWindow(state: WindowState, preloadPath: string, title:
   if (state.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
   return win;
+}
+
+/** Calls `save` with the window's placement a moment after it was last moved or resized. */
+export function followPlacement(win: BrowserWindow, save: (placement: ReturnType<typeof windowPlacement>) => void): void {
+  let timer: NodeJS.Timeout | undefined;
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => !win.isDestroyed() && save(windowPlacement(win)), 500);
+  };
+  win.on('resize', later);
+  win.on('move', later);
+  win.on('maximize', later);
+  win.on('unmaximize', later);
+  win.on('close', () => {
+    clearTimeout(timer);
+    save(windowPlacement(win));
+  });
 }
 
 /** The window's normal (unmaximised) bounds and maximised flag, for the window state. */

@@ -47,6 +47,14 @@ export class OpenSessions {
     return this.files.get(id) ?? null;
   }
 
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  clear(): void {
+    for (const id of this.ids()) this.forget(id);
+  }
+
   get current(): SessionInfo | null {
     return this.currentId === null ? null : (this.byId.get(this.currentId) ?? null);
   }

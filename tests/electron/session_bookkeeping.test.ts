@@ -32,6 +32,17 @@ describe('open sessions', () => {
     expect(s.fileOf('s2')).toBeNull();
   });
 
+  it('forgets every session at once when the page goes', () => {
+    const s = new OpenSessions();
+    s.observe('openSession', [], info('s1'));
+    s.observe('openSession', [], info('s2', { dirty: true }));
+    expect(s.ids()).toEqual(['s1', 's2']);
+    s.clear();
+    expect(s.ids()).toEqual([]);
+    expect(s.current).toBeNull();
+    expect(s.unsaved()).toEqual([]);
+  });
+
   it('counts a run still recording as unsaved', () => {
     const s = new OpenSessions();
     s.observe('startRun', [], { session: info('s3', { live: true }) });
