@@ -185,6 +185,17 @@ describe.skipIf(!built)('guest scenarios on the machine', () => {
     expect(run.console).toContain('every instruction trapped (last SIGFPE), the process lives');
   });
 
+  it('kill and masks: a handler for SIGUSR1, a blocked signal waits, SIGTERM ends a sleeping child', () => {
+    const run = runGuest('init=signals');
+    expect(run.cause).toBe('power-off');
+    expect(run.console).toContain('signals: delivered 1 time(s)');
+    expect(run.console).toContain('signals: blocked, still 1 delivery');
+    expect(run.console).toContain('signals: unblocked, 2 deliveries');
+    expect(run.console).toMatch(/child \d+ was killed by SIGTERM/);
+    expect(run.console).toContain('kill of the reaped child: ESRCH');
+    expect(traces(run, T.SIGNAL_GENERATE).filter((t) => t.text === 'kill')).toHaveLength(4);
+  });
+
   it('stress: processes on every CPU, system calls, preemption', () => {
     const run = runGuest('init=stress');
     expect(run.cause).toBe('power-off');
