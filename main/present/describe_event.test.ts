@@ -8,7 +8,7 @@ const head = { seq: 7, t: 1000, cpu: 1, pid: 2 };
 
 function pageFault(cpl: number, errorCode: number): MachineEvent {
   return { ...head, kind: 'exception', vector: 14, mnemonic: '#PF', errorCode, cr2: 0xffffffff80144eb0n, rip: 0x400078n,
-    rsp: 0x7ffffffefb0n, cpl, depth: 1, promoted: false, duringDelivery: false, previousVector: null, stack: 'rsp0', handlerRsp: 0n };
+    rsp: 0x7ffffffefb0n, cpl, depth: 1, promoted: false, duringDelivery: false, delivered: true, previousVector: null, stack: 'rsp0', handlerRsp: 0n };
 }
 
 describe('event descriptions', () => {

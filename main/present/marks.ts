@@ -6,6 +6,7 @@
 
 import { TraceType } from '../../emulator/machine/trace_format.ts';
 import { Flow, type EventMarks } from '../../preload/api.ts';
+import type { MachineEvent } from '../../emulator/machine/events.ts';
 import type { FlowView } from '../session/reader.ts';
 import type { SessionClient } from '../session/session_client.ts';
 import { markOf } from './event_marks.ts';
@@ -39,8 +40,19 @@ export interface NotableIndex {
   labels: string[];
 }
 
+// The index is read in this many time windows, one query each: every query stays far inside
+// the client's deadline however long the recording, and other queries interleave.
+const INDEX_WINDOWS = 64;
+
 export async function indexNotable(client: SessionClient): Promise<NotableIndex> {
-  const events = await client.query('events', { kinds: NOTABLE_KINDS, traceTypes: NOTABLE_TRACES, limit: MAX_NOTABLE });
+  const info = await client.query('info');
+  const span = Math.max(info.tLast + 1 - info.tFirst, 1);
+  const events: MachineEvent[] = [];
+  for (let w = 0; w < INDEX_WINDOWS && events.length < MAX_NOTABLE; w++) {
+    const from = info.tFirst + (span * w) / INDEX_WINDOWS;
+    const to = w === INDEX_WINDOWS - 1 ? info.tLast + 1 : info.tFirst + (span * (w + 1)) / INDEX_WINDOWS;
+    events.push(...(await client.query('events', { from, to, kinds: NOTABLE_KINDS, traceTypes: NOTABLE_TRACES, limit: MAX_NOTABLE - events.length })));
+  }
   const n = events.length;
   const out: NotableIndex = {
     seq: new Float64Array(n), t: new Float64Array(n), cpu: new Uint8Array(n), mark: new Uint8Array(n),
