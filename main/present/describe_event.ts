@@ -56,6 +56,7 @@ function describeException(ev: Extract<MachineEvent, { kind: 'exception' }>, nam
   if (ev.vector === 14) fields.push(['CR2', hex64(ev.cr2)]);
   fields.push(['stack', `${ev.stack} (handler RSP ${hex64(ev.handlerRsp)})`], ['nesting', String(ev.depth)]);
   if (ev.previousVector !== null) fields.push(['while delivering', mnemonic(ev.previousVector)]);
+  if (!ev.delivered) fields.push(['delivered', 'no: the CPU could not enter its handler']);
 
   const mode = ev.cpl === 3 ? 'user mode (CPL 3)' : 'kernel mode (CPL 0)';
   let explain: string;
