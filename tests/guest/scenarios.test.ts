@@ -193,7 +193,7 @@ describe.skipIf(!built)('guest scenarios on the machine', () => {
     expect(run.console).toContain('signals: unblocked, 2 deliveries');
     expect(run.console).toMatch(/child \d+ was killed by SIGTERM/);
     expect(run.console).toContain('kill of the reaped child: ESRCH');
-    expect(traces(run, T.SIGNAL_GENERATE).filter((t) => t.text === 'kill')).toHaveLength(4);
+    expect(traces(run, T.SIGNAL_GENERATE).filter((t) => t.text === 'kill')).toHaveLength(3);
   });
 
   it('stress: processes on every CPU, system calls, preemption', () => {
