@@ -29,7 +29,7 @@ export interface CpuStateView {
   tr: { selector: string; base: string };
 }
 
-export function hexNum(v: number): string {
+function hexNum(v: number): string {
   return '0x' + BigInt.asUintN(64, BigInt(Math.trunc(v))).toString(16).padStart(16, '0');
 }
 

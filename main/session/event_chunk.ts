@@ -18,7 +18,7 @@ const FLAG_DEFLATED = 1;
 /** Header flag: times were not all integers, so they are kept as raw float64s. */
 const FLAG_RAW_TIMES = 2;
 /** The most events a stored chunk may claim: bounds what a crafted file can make us allocate. */
-export const MAX_CHUNK_EVENTS = 65536;
+const MAX_CHUNK_EVENTS = 65536;
 const MAX_VARINT_BYTES = 5;
 
 export class ChunkFormatError extends Error {}

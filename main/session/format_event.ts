@@ -7,7 +7,7 @@ import { TRACE_TYPE_NAMES } from './derive.ts';
 export type Symbolize = (addr: bigint) => string | null;
 
 /** Page-fault error code bits (SDM 4.7, Figure 4-12). */
-export function pageFaultBits(code: number): string {
+function pageFaultBits(code: number): string {
   const bits = [code & 1 ? 'P' : 'NP', code & 2 ? 'W' : 'R', code & 4 ? 'U' : 'S'];
   if (code & 8) bits.push('RSVD');
   if (code & 16) bits.push('I');

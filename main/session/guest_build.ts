@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LineEntry, SymbolEntry } from './inputs.ts';
 
-export const GUEST_BUILD = fileURLToPath(new URL('../../emulator/guest/build/', import.meta.url));
+const GUEST_BUILD = fileURLToPath(new URL('../../emulator/guest/build/', import.meta.url));
 
 export interface GuestBuild {
   kernel: Uint8Array;

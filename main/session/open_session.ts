@@ -22,7 +22,7 @@ export class SessionFileError extends Error {
 }
 
 /** Bounds on what a file may make us read; generous for real recordings, fatal for crafted ones. */
-export const LIMITS = {
+const LIMITS = {
   fileBytes: 16 * 2 ** 30,
   /** [table, column, max bytes] for every blob or text column. */
   columns: [

@@ -14,8 +14,6 @@ export type Outcome =
   | { kind: 'idle'; t: number }
   | { kind: 'cut-short'; t: number };
 
-export const OUTCOME_KINDS = ['exit', 'panic', 'triple-fault', 'reset', 'budget-exhausted', 'idle', 'cut-short'] as const;
-
 /** A panic explains a later reboot or halt, so it wins; then a triple fault; then the stop itself. */
 export function outcomeOf(stop: StopReason, facts: RunFacts): Outcome {
   if (facts.panic) return { kind: 'panic', t: facts.panic.t, cpu: facts.panic.cpu, text: facts.panic.text, oops: facts.oops?.text ?? null };

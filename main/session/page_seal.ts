@@ -9,7 +9,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 export const PAGE_SIZE = 4096;
-export const RESERVED_BYTES = 8;
+const RESERVED_BYTES = 8;
 const SEAL_MARK = 0x53544c46; // "FLTS"
 
 export class PageSealError extends Error {

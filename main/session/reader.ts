@@ -128,7 +128,7 @@ function bitOf(n: number): number {
   return n < 31 ? 1 << n : 1 << 31;
 }
 
-export function kindCode(name: string): number {
+function kindCode(name: string): number {
   const code = KIND_CODES.get(name);
   if (code === undefined) throw new RangeError(`unknown event kind "${name}" (known: ${[...KIND_CODES.keys()].join(', ')})`);
   return code;

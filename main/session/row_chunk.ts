@@ -9,7 +9,7 @@ const MAGIC = 0x52;
 const FLAG_DEFLATED = 1;
 const HEADER_BYTES = 8;
 /** The most rows a stored chunk may claim: bounds what a crafted file can make us allocate. */
-export const MAX_CHUNK_ROWS = 1 << 20;
+const MAX_CHUNK_ROWS = 1 << 20;
 const MAX_VARINT_BYTES = 8;
 
 export class RowChunkError extends Error {}

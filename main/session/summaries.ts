@@ -12,7 +12,7 @@ export const MIN_LEVEL = 10;
 /** The coarsest: 2^40 ticks (about 18 virtual minutes) covers any run we record. */
 export const MAX_LEVEL = 40;
 /** Levels step by a factor of 4, so a query reads at most 4x the rows of its pixel columns. */
-export const LEVEL_STEP = 2;
+const LEVEL_STEP = 2;
 export const LEVELS: readonly number[] = Array.from({ length: (MAX_LEVEL - MIN_LEVEL) / LEVEL_STEP + 1 }, (_, i) => MIN_LEVEL + i * LEVEL_STEP);
 
 /** Receives one merged run of buckets: [t0, t1) at `level`, its dominant state and states present. */
