@@ -39,7 +39,7 @@ export function startDesktopApp(): void {
   let files: FileCommands | null = null;
   const openFiles = (paths: readonly string[]) => {
     if (files === null) waitingFiles.push(...paths);
-    else for (const p of paths) files.openRecent(p);
+    else for (const p of paths) void files.openRecent(p);
   };
   // macOS: double-clicked files and files dropped on the Dock icon, possibly before 'ready'.
   app.on('open-file', (event, path) => {

@@ -34,6 +34,7 @@ export interface FileCommandsHost {
   stateChanged(): void;
 }
 
+/** Menu actions that do work resolve when it is done (a failure shown in an error box). */
 export class FileCommands implements MenuActions {
   constructor(private readonly host: FileCommandsHost) {}
 
@@ -42,8 +43,8 @@ export class FileCommands implements MenuActions {
     this.host.page.send({ kind: 'new-run' });
   }
 
-  open(): void {
-    void this.guard(async () => {
+  open(): Promise<void> {
+    return this.guard(async () => {
       const r = await dialog.showOpenDialog(this.host.window(), {
         title: 'Open Session', properties: ['openFile'], filters: [SESSION_FILTER],
         ...this.inLastFolder(),
@@ -52,8 +53,8 @@ export class FileCommands implements MenuActions {
     });
   }
 
-  openRecent(path: string): void {
-    void this.guard(() => this.openPath(path));
+  openRecent(path: string): Promise<void> {
+    return this.guard(() => this.openPath(path));
   }
 
   clearRecent(): void {
@@ -81,8 +82,8 @@ export class FileCommands implements MenuActions {
     return info;
   }
 
-  save(): void {
-    void this.guard(async () => {
+  save(): Promise<void> {
+    return this.guard(async () => {
       const current = this.host.sessions.current;
       if (current === null) return;
       const file = this.host.sessions.fileOf(current.id);
@@ -91,15 +92,15 @@ export class FileCommands implements MenuActions {
     });
   }
 
-  saveAs(): void {
-    void this.guard(async () => {
+  saveAs(): Promise<void> {
+    return this.guard(async () => {
       const current = this.host.sessions.current;
       if (current !== null) await this.saveAsDialog(current);
     });
   }
 
-  exportAs(kind: ExportKind): void {
-    void this.guard(async () => {
+  exportAs(kind: ExportKind): Promise<void> {
+    return this.guard(async () => {
       const current = this.host.sessions.current;
       if (current === null) return;
       const file = await this.host.services.exportSession(current.id, kind);
@@ -113,8 +114,8 @@ export class FileCommands implements MenuActions {
     });
   }
 
-  close(): void {
-    void this.guard(async () => {
+  close(): Promise<void> {
+    return this.guard(async () => {
       const current = this.host.sessions.current;
       if (current === null) {
         BrowserWindow.getFocusedWindow()?.close();
