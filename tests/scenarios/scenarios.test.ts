@@ -14,6 +14,16 @@ describe.skipIf(!built)('scenarios', () => {
   it('ids are unique and include every id the app and scripts rely on', () => {
     const ids = SCENARIOS.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['user-reads-kernel-pointer', 'write-validation', 'stack-smash',
+      'stack-smash-checked', 'null-deref-user', 'null-deref-kernel', 'bad-user-pointer', 'lock-cycle',
+      'lock-cycle-deadlock', 'spinlock-recursion', 'missing-pf-handler', 'missing-pf-and-df-handler',
+      'kernel-stack-overflow', 'kernel-stack-overflow-no-ist', 'signal-bad-stack', 'signal-bad-stack-no-altstack',
+      'privileged-instruction', 'oops-no-panic', 'smep', 'smap', 'nx', 'write-ro', 'syscall-stress']));
+  });
+
+  it('the README lists every scenario', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const s of SCENARIOS) expect(readme, s.id).toContain(`\`${s.id}\``);
   });
 
   for (const s of SCENARIOS) {
