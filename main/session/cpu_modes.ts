@@ -24,6 +24,9 @@ class CpuState {
   readonly frameT = new Float64Array(MAX_FRAMES);
   syscallSeq = -1;
   syscallT = 0;
+  /** A fault whose delivery failed (a second fault took over), to link to the one that follows. */
+  failedSeq = -1;
+  failedT = 0;
   open = false;
   openT0 = 0;
   openState = 0;
@@ -96,11 +99,25 @@ export class CpuModeTracker {
     this.update(c, t, seq);
   }
 
+  /**
+   * An exception that was raised but never reached its handler: delivering it faulted (SDM 6.15,
+   * Table 6-5). The mode does not change; the next fault is linked to it.
+   */
+  deliveryFailed(n: number, t: number, seq: number, vector: number): void {
+    const c = this.cpu(n);
+    if (c.failedSeq >= 0) this.sink.flow(FlowKind.Nested, vector, n, c.failedSeq, c.failedT, seq, t);
+    c.failedSeq = seq;
+    c.failedT = t;
+  }
+
   handlerEntry(n: number, t: number, seq: number, interrupt: boolean, vector: number): void {
     const c = this.cpu(n);
     c.started = true;
     c.halted = false;
-    if (c.depth > 0 && !interrupt) {
+    if (c.failedSeq >= 0) {
+      this.sink.flow(FlowKind.Nested, vector, n, c.failedSeq, c.failedT, seq, t);
+      c.failedSeq = -1;
+    } else if (c.depth > 0 && !interrupt) {
       const outer = c.depth - 1;
       this.sink.flow(FlowKind.Nested, vector, n, c.frameSeq[outer]!, c.frameT[outer]!, seq, t);
     }
@@ -149,6 +166,7 @@ export class CpuModeTracker {
       c.halted = false;
       c.depth = 0;
       c.syscallSeq = -1;
+      c.failedSeq = -1;
       this.update(c, t, seq);
     }
   }

@@ -155,7 +155,11 @@ export class Deriver implements SpanSink {
       switch (kind) {
         case EventKind.CpuStart: this.modes.start(cpu, t, seq); break;
         case EventKind.PrivSwitch: this.modes.privSwitch(cpu, t, seq, (flags >> 2) & 3, (flags >> 4) & 7); break;
-        case EventKind.Exception: this.modes.handlerEntry(cpu, t, seq, false, flags & 0xff); break;
+        case EventKind.Exception:
+          // Flag 0x2000: the handler was entered (events.ts decodeEvent, `delivered`).
+          if (flags & 0x2000) this.modes.handlerEntry(cpu, t, seq, false, flags & 0xff);
+          else this.modes.deliveryFailed(cpu, t, seq, flags & 0xff);
+          break;
         case EventKind.Interrupt: this.modes.handlerEntry(cpu, t, seq, true, flags & 0xff); break;
         case EventKind.Iret: this.modes.iret(cpu, t, seq, (flags >> 2) & 3); break;
         case EventKind.Halt: this.modes.halt(cpu, t, seq); break;

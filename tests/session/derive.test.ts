@@ -42,13 +42,13 @@ describe('derived spans', () => {
     ]);
   });
 
-  it('show a fault while handling a fault as a double fault, linked to the first, until the triple fault', () => {
-    const s = new HandStream().cpuStart(0, 0).exception(0, 10, 14, 0).exception(0, 20, 8, 0).tripleFault(0, 30);
+  it('show a fault while delivering a fault as a double fault, linked to the first, until the triple fault', () => {
+    const s = new HandStream().cpuStart(0, 0).exception(0, 10, 14, 0, false).exception(0, 20, 8, 0).exception(0, 30, 14, 0).tripleFault(0, 40);
     const { rows, spans, flows, facts } = derive(s);
     const mode = rows.tracks.find((t) => t.kind === 'cpu-mode')!.id;
-    expect(spans(mode).map((x) => [x.state, x.detail])).toEqual([[CpuMode.Kernel, 0], [CpuMode.Exception, 14], [CpuMode.DoubleFault, 8]]);
-    expect(flows).toEqual([{ kind: 3, vector: 8, tFrom: 10, tTo: 20 }]);
-    expect(facts.tripleFault).toEqual({ t: 30, cpu: 0, firstVector: 14, secondVector: 8 });
+    expect(spans(mode).map((x) => [x.t0, x.state, x.detail])).toEqual([[0, CpuMode.Kernel, 0], [20, CpuMode.DoubleFault, 8], [30, CpuMode.Exception, 14]]);
+    expect(flows).toEqual([{ kind: 3, vector: 8, tFrom: 10, tTo: 20 }, { kind: 3, vector: 14, tFrom: 20, tTo: 30 }]);
+    expect(facts.tripleFault).toEqual({ t: 40, cpu: 0, firstVector: 14, secondVector: 8 });
   });
 
   it('put the task named by each switch on its CPU', () => {
