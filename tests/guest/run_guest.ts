@@ -17,8 +17,10 @@ export interface GuestRun {
   time: number;
 }
 
-export function runGuest(cmdline: string, cpus = 4, budget = 400_000_000): GuestRun {
+/** input: bytes typed on the serial line before the run starts. */
+export function runGuest(cmdline: string, cpus = 4, budget = 400_000_000, input = ''): GuestRun {
   const m = new Machine({ cpus, onTripleFault: 'stop' });
+  if (input) m.uart.feedInput(input);
   const events: MachineEvent[] = [];
   m.attach({ onBatch: (b) => events.push(...decodeBatch(b)) });
   m.boot({ kernel: readFileSync(`${BUILD}kernel.elf`), initrd: readFileSync(`${BUILD}initrd.img`), cmdline });

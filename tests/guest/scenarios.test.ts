@@ -196,6 +196,14 @@ describe.skipIf(!built)('guest scenarios on the machine', () => {
     expect(traces(run, T.SIGNAL_GENERATE).filter((t) => t.text === 'kill')).toHaveLength(3);
   });
 
+  it('read: a line typed on the serial line comes back; bad fds and kernel buffers are refused', () => {
+    const run = runGuest('init=readline', 4, 400_000_000, 'hello kernel\r');
+    expect(run.cause).toBe('power-off');
+    expect(run.console).toContain('readline: got 13 bytes: hello kernel');
+    expect(run.console).toContain('read from fd 1 (write-only) -> EBADF');
+    expect(run.console).toContain('read into the kernel -> EFAULT');
+  });
+
   it('stress: processes on every CPU, system calls, preemption', () => {
     const run = runGuest('init=stress');
     expect(run.cause).toBe('power-off');
