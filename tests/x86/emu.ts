@@ -36,7 +36,9 @@ export function runOnEmulator(c: Case): Outcome {
   cpu.setRflags(Number(c.rflags));
   cpu.rip = CODE_ADDR;
   const end = CODE_ADDR + c.code.length;
-  const interp = new Interpreter(cpu, new CodeCache());
+  const cache = new CodeCache();
+  bus.attachCodeCache(cache); // self-modifying code must see its stores
+  const interp = new Interpreter(cpu, cache);
   let status = 0;
   for (let steps = 0; cpu.rip !== end; steps++) {
     if (steps > 10000) { status = 5; break; }

@@ -29,6 +29,7 @@ SECTIONS {
   . = ${base};
   .text : { *(.text.start) *(.text .text.*) }
   .rodata : { *(.rodata .rodata.*) }
+  . = ALIGN(4096); /* data on its own pages: stores next to code would drop its decoded copy */
   .data : { *(.data .data.*) }
   .bss : { *(.bss .bss.* COMMON) }
   /DISCARD/ : { *(.note*) *(.comment) *(.eh_frame*) }
@@ -105,7 +106,9 @@ export function runFlat(p: FlatProgram, memSize: number, maxInstructions = 5e9):
   const cpu = new Cpu(0, bus, BareSystem);
   bus.cpu = cpu;
   cpu.rip = p.base;
-  const interp = new Interpreter(cpu, new CodeCache());
+  const cache = new CodeCache();
+  bus.attachCodeCache(cache);
+  const interp = new Interpreter(cpu, cache);
   let instructions = 0;
   const t0 = performance.now();
   for (;;) {

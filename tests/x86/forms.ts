@@ -704,6 +704,29 @@ for (const m of memForms) {
 form('66 66 add (repeated prefix)', (c) => c.emit({ prefixes: [0x66, 0x66], opcode: [0x01], regField: c.freeReg(), rm: { reg: c.freeReg() } }));
 form('f3 add (ignored REP)', (c) => c.emit({ prefixes: [0xf3], opcode: [0x01], regField: c.freeReg(), rm: { reg: c.freeReg() } }));
 
+// ---- self-modifying code: run an instruction, patch its immediate, run it again (the second run
+// must see the store: the decoded copy has to be dropped) ----
+for (const [name, wide] of [['add eax, imm8', false], ['mov ebx, imm32', true]] as const) {
+  form(`self-modifying: ${name} patched between two runs`, (c) => {
+    c.reserve(1);
+    c.setReg(1, 2n);
+    const loop = c.code.length;
+    const target = wide ? [0xbb, ...le(edge(c.rng, 32), 4)] : [0x83, 0xc0, c.rng.int(256)]; // mov ebx, imm32 / add eax, imm8
+    const immAt = CODE_ADDR + loop + (wide ? 1 : 2);
+    c.code.push(...target);
+    if (wide) c.code.push(0x01, 0xd8); // add eax, ebx: both runs leave a trace in RAX
+    // mov byte/dword [rip + d], imm: rewrites the immediate of `target`.
+    const store = wide ? [0xc7, 0x05] : [0xc6, 0x05];
+    const imm = wide ? le(edge(c.rng, 32), 4) : [c.rng.int(256)];
+    const len = store.length + 4 + imm.length;
+    const d = immAt - (CODE_ADDR + c.code.length + len);
+    c.code.push(...store, ...le(BigInt.asUintN(32, BigInt(d)), 4), ...imm);
+    c.code.push(0xff, 0xc9); // dec ecx
+    const back = loop - (c.code.length + 2);
+    c.code.push(0x75, back & 0xff); // jnz loop
+  });
+}
+
 // ---- random sequences of register forms: lazy flags produced by one instruction and consumed by
 // the next (Jcc, SETcc, CMOVcc, ADC/SBB, INC/DEC keeping CF, RCL/RCR, SAHF). Only forms whose
 // flags are all defined take part, except AF after logic ops (nothing in the pool reads AF). ----
