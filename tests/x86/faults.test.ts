@@ -32,6 +32,8 @@ const cases: FaultCase[] = [
   { name: 'lea with a register source', code: [0x8d, 0xc0], vector: 6 },
   { name: 'c7 /1 (undefined group member)', code: [0xc7, 0xc8, 0, 0, 0, 0], vector: 6 },
   { name: '0f ff (ud0)', code: [0x0f, 0xff, 0xc0], vector: 6 },
+  // #GP(0) for CMPXCHG16B on an operand that is not 16-byte aligned (SDM Vol. 2, CMPXCHG8B/16B).
+  { name: 'cmpxchg16b [rbx+8] (misaligned)', code: [0x48, 0x0f, 0xc7, 0x4b, 0x08], vector: 13, error: 0 },
   // #GP(0) for an instruction longer than 15 bytes (SDM Vol. 2, 2.3.11).
   { name: '16-byte instruction (14 prefixes + add)', code: [...Array(14).fill(0x66), 0x01, 0xc0], vector: 13, error: 0 },
   { name: '16-byte instruction (mov rax, imm64 with prefixes)', code: [0x2e, 0x2e, 0x2e, 0x2e, 0x2e, 0x66, 0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8], vector: 13, error: 0 },

@@ -655,6 +655,8 @@ for (const size of [2, 8]) {
 form('nop', (c) => c.emit({ opcode: [0x90] }));
 form('66 nop', (c) => c.emit({ prefixes: [0x66], opcode: [0x90] }));
 form('pause', (c) => c.emit({ prefixes: [0xf3], opcode: [0x90] }));
+form('endbr64', (c) => c.emit({ prefixes: [0xf3], opcode: [0x0f, 0x1e, 0xfa] }));
+form('lfence/mfence/sfence', (c) => c.emit({ opcode: [0x0f, 0xae, c.rng.pick([0xe8, 0xf0, 0xf8])] }));
 for (const m of memForms) {
   for (const size of [2, 4, 8]) {
     form(`nop E${size}${where(m)} (0F 1F)`, (c) => {
