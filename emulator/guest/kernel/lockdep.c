@@ -47,6 +47,9 @@ int lockdep_class_lookup(const char *name)
 
 int lockdep_register_class(const char *name)
 {
+    // Interrupts off while the graph lock is held: an interrupt handler
+    // taking a spin lock on this CPU would wait for it forever.
+    pushcli();
     graph_lock_take();
     int id = lockdep_class_lookup(name);
     if (id < 0 && lock_class_count < LOCKDEP_MAX_CLASSES) {
@@ -54,6 +57,7 @@ int lockdep_register_class(const char *name)
         lock_classes[id].name = name;
     }
     graph_lock_drop();
+    popcli();
     return id;
 }
 
