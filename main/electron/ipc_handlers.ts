@@ -12,17 +12,13 @@ function senderOf(event: IpcMainInvokeEvent): CallSender {
   return frame === null ? { url: null, topFrame: false } : { url: frame.url, topFrame: frame.parent === null };
 }
 
-/** `page()`: the app's page, if a window is open. Returns a function that removes the handlers. */
-export function registerApiHandlers(ctx: CallContext & { services: Services }, page: () => WebContents | null): () => void {
+/** For the app's whole life; `page()` is the app's page, if a window is open. */
+export function registerApiHandlers(ctx: CallContext & { services: Services }, page: () => WebContents | null): void {
   for (const method of API_METHODS) {
     ipcMain.handle(IPC_PREFIX + method, (event, ...args: unknown[]) => runCall(ctx, method, senderOf(event), args));
   }
-  const unsubscribe = ctx.services.onRun((progress) => {
+  ctx.services.onRun((progress) => {
     const target = page();
     if (target !== null && !target.isDestroyed()) target.send(IPC_PUSH_RUN, progress);
   });
-  return () => {
-    unsubscribe();
-    for (const method of API_METHODS) ipcMain.removeHandler(IPC_PREFIX + method);
-  };
 }
