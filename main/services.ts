@@ -55,7 +55,14 @@ export function createServices(options: ServicesOptions): Services {
   };
 
   async function openPath(path: string, name: string, live: boolean): Promise<SessionInfo> {
-    const client = await SessionClient.open(path);
+    let client: SessionClient;
+    try {
+      client = await SessionClient.open(path);
+    } catch (err) {
+      // Say what is wrong with the user's file by its name, not by where the server keeps it.
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(message.split(path).join(name));
+    }
     try {
       const view = await SessionView.open(`s${nextSession++}`, name, client, live);
       sessions.set(view.id, view);
