@@ -16,6 +16,7 @@ import { applyDevServerPolicy, blockRemoteContent, denyPermissions, hardenWebCon
 import { registerApiHandlers } from './ipc_handlers.ts';
 import { createMainWindow, followPlacement } from './main_window.ts';
 import { OpenSessions } from './open_sessions.ts';
+import { windowTitle } from './window_title.ts';
 import { readWindowState, writeWindowState } from './window_state.ts';
 
 const APP_NAME = 'Faultline';
@@ -59,9 +60,17 @@ export function startDesktopApp(): void {
     const state = readWindowState(stateFile);
     const saveState = () => writeWindowState(stateFile, state);
     const services = createServices({ libraryDir: join(app.getPath('userData'), 'sessions'), mode: 'electron' });
-    const sessions = new OpenSessions();
-    const page = new PageCommands();
     let win: BrowserWindow | null = null;
+    const sessions: OpenSessions = new OpenSessions(() => {
+      if (win === null) return;
+      const current = sessions.current;
+      win.setTitle(windowTitle(APP_NAME, current, process.platform));
+      if (process.platform === 'darwin') {
+        win.setDocumentEdited(current?.dirty ?? false);
+        win.setRepresentedFilename(current === null ? '' : (sessions.fileOf(current.id) ?? ''));
+      }
+    });
+    const page = new PageCommands();
     // Set by Quit: once the window has closed (after the unsaved-changes question), the app
     // goes too, on macOS as well. Cleared when the question is cancelled.
     let quitting = false;

@@ -1,5 +1,5 @@
 // Registers one IPC handler per API method (the channels the preload builds from API_METHODS) and
-// forwards run progress to the window. Every call goes through runCall: sender check, argument
+// forwards run progress to the window (noting the run's session). Every call goes through runCall: sender check, argument
 // check, service, session bookkeeping.
 
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
@@ -18,6 +18,7 @@ export function registerApiHandlers(ctx: CallContext & { services: Services }, p
     ipcMain.handle(IPC_PREFIX + method, (event, ...args: unknown[]) => runCall(ctx, method, senderOf(event), args));
   }
   ctx.services.onRun((progress) => {
+    ctx.sessions.observeRun(progress);
     const target = page();
     if (target !== null && !target.isDestroyed()) target.send(IPC_PUSH_RUN, progress);
   });

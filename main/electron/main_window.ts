@@ -19,6 +19,8 @@ export function createMainWindow(state: WindowState, preloadPath: string, title:
     backgroundColor: '#101216',
     webPreferences: secureWebPreferences(preloadPath),
   });
+  // The title names the session in view (window_title.ts), not the page's <title>.
+  win.on('page-title-updated', (e) => e.preventDefault());
   if (state.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
   return win;

@@ -2,7 +2,7 @@
 // page's own calls: which one it looks at now (the target of Save, Save As, Export and Close in
 // the File menu) and which hold changes not yet saved (asked about before the window closes).
 
-import type { ApiMethod, SessionInfo } from '../../preload/api.ts';
+import type { ApiMethod, RunProgress, SessionInfo } from '../../preload/api.ts';
 
 const CHANGES: ReadonlySet<ApiMethod> = new Set(['addBookmark', 'updateBookmark', 'removeBookmark']);
 
@@ -11,6 +11,9 @@ export class OpenSessions {
   /** The file on disk each session was opened from or last saved to. */
   private readonly files = new Map<string, string>();
   private currentId: string | null = null;
+
+  /** `changed` runs after anything here changed (the window title follows it). */
+  constructor(private readonly changed: () => void = () => undefined) {}
 
   /** Records what a successful call says about the sessions. */
   observe(method: ApiMethod, args: readonly unknown[], result: unknown): void {
@@ -21,19 +24,29 @@ export class OpenSessions {
     } else if (method === 'closeSession') this.forget(args[0] as string);
     else if (CHANGES.has(method)) {
       const info = this.byId.get(args[0] as string);
-      if (info !== undefined) this.byId.set(info.id, { ...info, dirty: true });
+      if (info !== undefined) {
+        this.byId.set(info.id, { ...info, dirty: true });
+        this.changed();
+      }
     }
+  }
+
+  /** Records a run's progress pushed to the page: its session, live until the run ends. */
+  observeRun(progress: Pick<RunProgress, 'session'>): void {
+    if (progress.session !== null) this.remember(progress.session);
   }
 
   remember(info: SessionInfo): void {
     this.byId.set(info.id, info);
     this.currentId = info.id;
+    this.changed();
   }
 
   forget(id: string): void {
     this.byId.delete(id);
     this.files.delete(id);
     if (this.currentId === id) this.currentId = null;
+    this.changed();
   }
 
   /** Marks a session saved to `path`: it is clean, and Save writes there from now on. */
@@ -41,6 +54,7 @@ export class OpenSessions {
     this.files.set(id, path);
     const info = this.byId.get(id);
     if (info !== undefined) this.byId.set(id, { ...info, dirty: false });
+    this.changed();
   }
 
   fileOf(id: string): string | null {

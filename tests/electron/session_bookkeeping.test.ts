@@ -10,6 +10,7 @@ import { sessionFilesIn } from '../../main/electron/command_line.ts';
 import { OpenSessions } from '../../main/electron/open_sessions.ts';
 import { readSessionFile, writeFileAtomically } from '../../main/electron/session_files.ts';
 import { unsavedPrompt } from '../../main/electron/unsaved_prompt.ts';
+import { windowTitle } from '../../main/electron/window_title.ts';
 
 const info = (id: string, more: Partial<SessionInfo> = {}): SessionInfo => ({
   id, name: `${id}.flt`, scenarioId: null, cmdline: '', cpus: 2, tStart: 0, tEnd: 10, events: 5, outcome: null,
@@ -43,11 +44,15 @@ describe('open sessions', () => {
     expect(s.unsaved()).toEqual([]);
   });
 
-  it('counts a run still recording as unsaved', () => {
+  it('counts a run still recording as unsaved, until its progress says it ended', () => {
     const s = new OpenSessions();
     s.observe('startRun', [], { session: info('s3', { live: true }) });
     s.observe('startRun', [], { session: null });
     expect(s.unsaved().map((x) => x.id)).toEqual(['s3']);
+    s.observeRun({ session: null });
+    expect(s.unsaved().map((x) => x.id)).toEqual(['s3']);
+    s.observeRun({ session: info('s3', { live: false }) });
+    expect(s.unsaved()).toEqual([]);
   });
 });
 
@@ -96,5 +101,24 @@ describe('session files at user paths', () => {
     writeFileAtomically(path, new TextEncoder().encode('new contents'));
     expect(readFileSync(path, 'utf8')).toBe('new contents');
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+});
+
+describe('the window title', () => {
+  it('names the session in view, marking unsaved changes where the platform has no mark of its own', () => {
+    expect(windowTitle('Faultline', null, 'linux')).toBe('Faultline');
+    expect(windowTitle('Faultline', info('s1'), 'linux')).toBe('s1.flt — Faultline');
+    expect(windowTitle('Faultline', info('s1', { dirty: true }), 'win32')).toBe('• s1.flt — Faultline');
+    expect(windowTitle('Faultline', info('s1', { dirty: true }), 'darwin')).toBe('s1.flt — Faultline');
+  });
+
+  it('follows every change to the sessions', () => {
+    let changes = 0;
+    const s = new OpenSessions(() => changes++);
+    s.observe('openSession', [], info('s1'));
+    s.observe('addBookmark', ['s1'], undefined);
+    s.savedTo('s1', '/x/s1.flt');
+    s.observe('closeSession', ['s1'], undefined);
+    expect(changes).toBe(4);
   });
 });
