@@ -175,11 +175,63 @@ function mulAcc(cpu: Cpu, i: Instr, size: number, signed: boolean): void {
   else { setReg(cpu, 0, 2, lo, 0); setReg(cpu, 2, 2, hi, 0); }
 }
 
+// The 16-bit digits of a 128-bit dividend (most significant first) and of the quotient.
+const digits = new Float64Array(8);
+
+/**
+ * DIV/IDIV of RDX:RAX by a divisor whose magnitude is below 2^32 (what compiled code divides by:
+ * printf's digits, hashing), without BigInt: long division in 16-bit digits, where every partial
+ * remainder times 2^16 stays below 2^48 and is exact in a double. Raises #DE when the quotient
+ * does not fit (SDM Vol. 2, DIV/IDIV). Returns false, leaving the work to the caller, when the
+ * divisor's magnitude is 0 or 2^32 and above.
+ */
+function div128Small(cpu: Cpu, signed: boolean, sLo: number, sHi: number): boolean {
+  const negDivisor = signed && sHi < 0;
+  if (sHi !== (negDivisor ? -1 : 0)) return false;
+  const d = (negDivisor ? -sLo : sLo) >>> 0;
+  if (d === 0) return false; // 0, or -2^32
+  let w3 = cpu.hi[2]!, w2 = cpu.lo[2]!, w1 = cpu.hi[0]!, w0 = cpu.lo[0]!;
+  const negDividend = signed && w3 < 0;
+  if (negDividend) {
+    // |dividend|: two's complement negation of the 128-bit value.
+    w0 = (~w0 + 1) | 0; w1 = ~w1; w2 = ~w2; w3 = ~w3;
+    if (w0 === 0) { w1 = (w1 + 1) | 0; if (w1 === 0) { w2 = (w2 + 1) | 0; if (w2 === 0) w3 = (w3 + 1) | 0; } }
+  }
+  const q = digits;
+  q[0] = w3 >>> 16; q[1] = w3 & 0xffff; q[2] = w2 >>> 16; q[3] = w2 & 0xffff;
+  q[4] = w1 >>> 16; q[5] = w1 & 0xffff; q[6] = w0 >>> 16; q[7] = w0 & 0xffff;
+  let r = 0;
+  for (let k = 0; k < 8; k++) {
+    const t = r * 65536 + q[k]!; // < 2^48
+    let qd = Math.floor(t / d);
+    r = t - qd * d;
+    if (r < 0) { qd--; r += d; } else if (r >= d) { qd++; r -= d; }
+    q[k] = qd; // < 2^16 because r < d
+  }
+  // The quotient must fit in 64 bits: the top four digits are zero.
+  if (q[0] !== 0 || q[1] !== 0 || q[2] !== 0 || q[3] !== 0) cpu.fault(0);
+  let qHi = ((q[4]! << 16) | q[5]!) | 0, qLo = ((q[6]! << 16) | q[7]!) | 0;
+  if (!signed) {
+    cpu.lo[0] = qLo; cpu.hi[0] = qHi;
+    cpu.lo[2] = r | 0; cpu.hi[2] = 0;
+    return true;
+  }
+  // Signed: |q| <= 2^63 - 1, or 2^63 for a negative quotient; the remainder has the dividend's sign.
+  const negQ = negDividend !== negDivisor;
+  if (qHi < 0 && !(negQ && qHi === -0x80000000 && qLo === 0)) cpu.fault(0);
+  if (negQ) { qLo = -qLo | 0; qHi = (~qHi + (qLo === 0 ? 1 : 0)) | 0; }
+  cpu.lo[0] = qLo; cpu.hi[0] = qHi;
+  if (negDividend && r !== 0) { cpu.lo[2] = -r | 0; cpu.hi[2] = -1; }
+  else { cpu.lo[2] = r | 0; cpu.hi[2] = 0; }
+  return true;
+}
+
 /** DIV/IDIV: #DE on a zero divisor or a quotient that does not fit (SDM Vol. 2, DIV). */
 function divAcc(cpu: Cpu, i: Instr, size: number, signed: boolean): void {
   const sLo = getRm(cpu, i, size), sHi = size === 8 ? cpu.rHi : 0;
   const bits = size * 8;
   if (size === 8) {
+    if (div128Small(cpu, signed, sLo, sHi)) return;
     let dividend = (BigInt(cpu.hi[2]! >>> 0) << 96n) | (BigInt(cpu.lo[2]! >>> 0) << 64n)
       | (BigInt(cpu.hi[0]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0);
     let divisor = (BigInt(sHi >>> 0) << 32n) | BigInt(sLo >>> 0);

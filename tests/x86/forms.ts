@@ -277,6 +277,25 @@ function genDiv(c: Ctx, size: number, m: boolean, signed: boolean): void {
   c.mask(ALL);
 }
 
+// 64-bit DIV/IDIV at the edges of the quotient range (no #DE): RDX:RAX and the divisor chosen so
+// the quotient is 2^64 - 1, -2^63, 2^63 - 1, or the divisor is +-1, +-(2^32 - 1), +-2^31.
+form('div/idiv E8r quotient edges', (c) => {
+  c.reserve(0, 2);
+  const r = c.freeReg(0, 2);
+  const M64 = (1n << 64n) - 1n;
+  const cases: [boolean, bigint, bigint][] = [ // signed, dividend (128-bit, two's complement), divisor
+    [false, (1n << 64n) * 6n + 5n, 7n], [false, M64 * 3n, 3n], [false, (0xfffffffen << 64n) + M64, 0xffffffffn],
+    [true, -(1n << 64n), 2n], [true, (1n << 63n) - 1n, 1n], [true, -(1n << 63n), 1n],
+    [true, -(1n << 63n) + 1n, -1n], [true, -((1n << 63n) * 0x7fffffffn) - 5n, 0x7fffffffn],
+    [true, (1n << 94n) + 123n, -(0xffffffffn)], [true, -123456789n, -(1n << 31n)], [true, 5n, -7n], [true, -5n, 7n],
+  ];
+  const [signed, dividend, divisor] = c.rng.pick(cases);
+  const d = BigInt.asUintN(128, dividend);
+  c.setReg(0, d & M64); c.setReg(2, d >> 64n); c.setReg(r, BigInt.asUintN(64, divisor));
+  c.emit({ w: true, opcode: [0xf7], regField: signed ? 7 : 6, rm: { reg: r } });
+  c.mask(ALL);
+});
+
 // ---- shifts and rotates: by 1, by imm8, by CL ----
 for (let op = 0; op < 8; op++) {
   for (const size of SIZES) {
