@@ -205,7 +205,7 @@ int uvm_copyout(u64 *pml4, u64 va, const void *src, u64 len)
 // through a stack that may be corrupted. Handles the 2 MiB direct map.
 int kernel_address_mapped(u64 va)
 {
-    if (va < DIRECT_MAP)
+    if (va < DIRECT_MAP || !kernel_pml4)    // (a panic before vm_init: no backtrace)
         return 0;
     u64 *table = kernel_pml4;
     for (int shift = 39; shift >= 12; shift -= 9) {
