@@ -11,24 +11,18 @@ const { port } = workerData as { port: MessagePort };
 const deriver = new Deriver();
 const send = (r: DeriverReport) => port.postMessage(r);
 
-/** Rows are handed over after this many events, or when the recorder asks (it commits). */
-const HAND_OVER_EVENTS = 65536;
-let sinceHandOver = 0;
-
+/** Rows go to the recorder when it asks, just before it commits. */
 function handOver(): void {
   send({ type: 'derived', chunks: encodeDerived(deriver.drain(), deriver.provisional()) });
-  sinceHandOver = 0;
 }
 
 port.on('message', (m: DeriverMessage) => {
   switch (m.type) {
     case 'batch':
       deriver.consume(m);
-      sinceHandOver += m.count;
-      if (sinceHandOver >= HAND_OVER_EVENTS) handOver();
       break;
     case 'hand-over':
-      if (sinceHandOver > 0) handOver();
+      handOver();
       break;
     case 'finish':
       send({ type: 'finished', last: encodeDerived(deriver.finish(), null), facts: deriver.facts });

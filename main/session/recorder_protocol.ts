@@ -5,10 +5,11 @@ import type { StopReason, Outcome } from './outcome.ts';
 import type { RecordingStats } from './writer.ts';
 import type { RunFacts } from './derive.ts';
 import type { DerivedChunks } from './derived_chunks.ts';
+import type { MachineSnapshot } from '../../emulator/machine/machine.ts';
 
 export type RecorderMessage =
   | { type: 'batch'; firstSeq: number; count: number; words: Uint32Array; texts: string[] }
-  | { type: 'checkpoint'; t: number; seq: number; full: boolean; snapshot: unknown }
+  | { type: 'checkpoint'; t: number; seq: number; full: boolean; snapshot: MachineSnapshot }
   | { type: 'finish'; stop: StopReason; instructions: number }
   /** The run failed or was abandoned: commit what came and leave the file marked cut short. */
   | { type: 'abandon'; reason: string };

@@ -29,11 +29,16 @@ const toDeriver = (m: DeriverMessage) => channel.port1.postMessage(m);
 /** The emulator's last word, kept until the deriver has handed over its last rows. */
 let finishing: Extract<RecorderMessage, { type: 'finish' }> | null = null;
 
-// Commit what is queued when the emulator goes quiet, so a crash loses at most this much.
-const idleCommit = setInterval(() => {
+// A commit holds the batches queued so far and the rows derived from them: when the writer's
+// policy calls for one, the deriver is asked for its rows, and their arrival commits both.
+let handOverAsked = false;
+function commitSoon(): void {
+  if (handOverAsked || !writer.due()) return;
+  handOverAsked = true;
   toDeriver({ type: 'hand-over' });
-  writer.commit();
-}, 250);
+}
+// Also when the emulator goes quiet, so a crash loses at most this much.
+const idleCommit = setInterval(commitSoon, 250);
 
 function end(): void {
   clearInterval(idleCommit);
@@ -52,8 +57,11 @@ deriverThread.on('error', fail);
 
 channel.port1.on('message', (r: DeriverReport) => {
   try {
-    if (r.type === 'derived') writer.addDerived(r.chunks);
-    else if (finishing) {
+    if (r.type === 'derived') {
+      writer.addDerived(r.chunks);
+      writer.commit();
+      handOverAsked = false;
+    } else if (finishing) {
       const { outcome, stats } = writer.finish(finishing.stop, finishing.instructions, { last: r.last, facts: r.facts });
       end();
       report({ type: 'finished', outcome, stats });
@@ -70,6 +78,7 @@ port.on('message', (m: RecorderMessage) => {
         // The deriver gets a copy; the writer keeps this one until its next commit.
         toDeriver(m);
         writer.append({ firstSeq: m.firstSeq, count: m.count, words: m.words, texts: m.texts });
+        commitSoon();
         break;
       case 'checkpoint':
         lastCheckpoint = writer.checkpoint(m.t, m.seq, m.snapshot, m.full ? null : lastCheckpoint);

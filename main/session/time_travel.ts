@@ -2,12 +2,11 @@
 // before it (its full snapshot, then each dirty-page delta after it, in order) on a fresh
 // machine, then re-execute deterministically up to the instant (DESIGN.md section 5).
 
-import { deserialize } from 'node:v8';
-import { inflateRawSync } from 'node:zlib';
 import type { Machine, MachineSnapshot } from '../../emulator/machine/machine.ts';
 import type { VCpuState } from '../../emulator/machine/vcpu.ts';
 import type { CheckpointInfo } from './reader.ts';
 import { SessionFileError } from './open_session.ts';
+import { CheckpointFormatError, decodeCheckpoint } from './checkpoint_codec.ts';
 
 /** What a time-travel query needs from a session: its checkpoints, from a reader or a client. */
 export interface CheckpointSource {
@@ -25,17 +24,12 @@ export interface MachineStateAt {
   replayed: number;
 }
 
-const MAX_SNAPSHOT_BYTES = 2 ** 31 - 1;
-
 function decodeSnapshot(blob: Uint8Array, id: number): MachineSnapshot {
   try {
-    const value = deserialize(inflateRawSync(blob, { maxOutputLength: MAX_SNAPSHOT_BYTES })) as MachineSnapshot;
-    if (typeof value !== 'object' || value === null || !Array.isArray(value.cpus) || !Array.isArray(value.pages) || typeof value.clock !== 'number') {
-      throw new Error('not a machine snapshot');
-    }
-    return value;
-  } catch {
-    throw new SessionFileError('corrupt', `checkpoint ${id} of the session is damaged`);
+    return decodeCheckpoint(blob);
+  } catch (e) {
+    if (e instanceof CheckpointFormatError) throw new SessionFileError('corrupt', `checkpoint ${id} of the session ${e.message}`);
+    throw e;
   }
 }
 
@@ -84,7 +78,8 @@ export class TimeTravel {
     // Running on from where the machine stands is cheaper than restoring, when it is on the way.
     const canRunOn = machine !== null && this.restoredFrom?.id === at.id && machine.clock <= t;
     if (!canRunOn) {
-      machine = await this.build();
+      // Restoring a full snapshot replaces all of a machine's state, so one machine serves every query.
+      machine = this.machine ?? (await this.build());
       const byId = new Map(checkpoints.map((c) => [c.id, c]));
       const chain: CheckpointInfo[] = [];
       for (let c: CheckpointInfo | undefined = at; c; c = c.base === null ? undefined : byId.get(c.base)) {

@@ -3,10 +3,10 @@
 // `faultline verify` and the app's "verify" command.
 
 import type Database from 'better-sqlite3';
-import { deserialize } from 'node:v8';
 import { inflateRawSync } from 'node:zlib';
 import { decodeChunk } from './event_chunk.ts';
 import { decodeRows } from './row_chunk.ts';
+import { decodeCheckpoint } from './checkpoint_codec.ts';
 import { FLOW_COLUMNS, Meta, SPAN_COLUMNS, SUMMARY_COLUMNS } from './schema.ts';
 
 export interface VerifyReport {
@@ -79,10 +79,9 @@ export function verifySession(db: Database.Database, sealed: boolean): VerifyRep
   for (const row of db.prepare('SELECT id, state FROM checkpoints ORDER BY id').iterate() as IterableIterator<{ id: number; state: Buffer }>) {
     report.checkpoints++;
     try {
-      const snapshot = deserialize(inflateRawSync(row.state, { maxOutputLength: 2 ** 31 - 1 })) as { cpus?: unknown };
-      if (!Array.isArray(snapshot.cpus)) throw new Error('not a machine snapshot');
+      decodeCheckpoint(row.state);
     } catch (e) {
-      problem(`checkpoint ${row.id}: ${e instanceof Error ? e.message : String(e)}`);
+      problem(`checkpoint ${row.id} ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   report.ok = problems.length === 0;

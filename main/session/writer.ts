@@ -5,7 +5,6 @@
 
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
-import { serialize } from 'node:v8';
 import { deflateRawSync } from 'node:zlib';
 import { RECORD_WORDS, type EventBatch } from '../../emulator/machine/events.ts';
 import { APPLICATION_ID, FORMAT_VERSION, Meta, SCHEMA } from './schema.ts';
@@ -16,6 +15,8 @@ import { encodeDerived, type DerivedChunks } from './derived_chunks.ts';
 import { outcomeOf, type Outcome, type StopReason } from './outcome.ts';
 import type { SessionInputs } from './inputs.ts';
 import { APP_VERSION } from './app_version.ts';
+import { encodeCheckpoint } from './checkpoint_codec.ts';
+import type { MachineSnapshot } from '../../emulator/machine/machine.ts';
 
 export interface RecordingStats extends RunFacts {
   instructions: number;
@@ -36,7 +37,8 @@ function bit(n: number): number {
 export interface WriterOptions {
   /**
    * Derive spans, summaries and flows in this thread (the default), or take them ready-made
-   * through addDerived() from a deriver elsewhere (derive_worker.ts), so that both run at once.
+   * through addDerived() from a deriver elsewhere (derive_worker.ts), so that both run at once;
+   * then the caller also says when to commit, once the derived rows have come.
    */
   derive: 'inline' | 'external';
 }
@@ -155,7 +157,12 @@ export class SessionWriter {
     if (batch.count === 0) return;
     this.pending.push(batch);
     this.pendingEvents += batch.count;
-    if (this.pendingEvents >= COMMIT_EVENTS || performance.now() - this.lastCommit >= COMMIT_MS) this.commit();
+    if (this.deriver && this.due()) this.commit();
+  }
+
+  /** Whether the commit policy calls for a commit now. */
+  due(): boolean {
+    return this.pendingEvents >= COMMIT_EVENTS || (this.pendingEvents > 0 && performance.now() - this.lastCommit >= COMMIT_MS);
   }
 
   /** Queues derived rows made by an external deriver, for the next commit. */
@@ -180,12 +187,11 @@ export class SessionWriter {
   }
 
   /**
-   * Stores a machine snapshot (structured-cloneable) taken at time t, after the first `seq` events.
-   * `base` is the checkpoint id a dirty-page delta applies to, or null for a full snapshot.
+   * Stores a machine snapshot taken at time t, after the first `seq` events. `base` is the
+   * checkpoint a dirty-page delta applies to, or null for a full snapshot.
    */
-  checkpoint(t: number, seq: number, snapshot: unknown, base: number | null): number {
-    const state = deflateRawSync(serialize(snapshot), { level: 1 });
-    return Number(this.insertCheckpoint.run(t, seq, base, state).lastInsertRowid);
+  checkpoint(t: number, seq: number, snapshot: MachineSnapshot, base: number | null): number {
+    return Number(this.insertCheckpoint.run(t, seq, base, encodeCheckpoint(snapshot)).lastInsertRowid);
   }
 
   /**

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { CheckpointFormatError, decodeCheckpoint, encodeCheckpoint } from '../../main/session/checkpoint_codec.ts';
+import type { MachineSnapshot } from '../../emulator/machine/machine.ts';
+import { userKernelProgram } from './fixtures/user_kernel_program.ts';
+
+describe('checkpoints', () => {
+  it('restore to exactly the machine that was saved', () => {
+    const m = userKernelProgram({ cpus: 2, syscalls: 0 });
+    m.run(50_000);
+    const saved = m.snapshot(true);
+    const back = decodeCheckpoint(encodeCheckpoint(saved));
+    expect(back.cpus).toEqual(saved.cpus);
+    expect(back.clock).toBe(saved.clock);
+    expect(back.pages.map(([n]) => n)).toEqual(saved.pages.map(([n]) => n));
+    back.pages.forEach(([, data], i) => expect(Buffer.compare(data, saved.pages[i]![1])).toBe(0));
+  });
+
+  it('store equal pages once', () => {
+    const fill = new Uint8Array(4096).fill(1);
+    const base = userKernelProgram({ cpus: 1, syscalls: 0 }).snapshot(true);
+    const many: MachineSnapshot = { ...base, pages: Array.from({ length: 2000 }, (_, i) => [i, fill.slice()] as [number, Uint8Array]) };
+    expect(encodeCheckpoint(many).length).toBeLessThan(encodeCheckpoint(base).length + 20000);
+    expect(decodeCheckpoint(encodeCheckpoint(many)).pages).toHaveLength(2000);
+  });
+
+  it('reject damaged blobs with a CheckpointFormatError', () => {
+    const blob = encodeCheckpoint(userKernelProgram({ cpus: 1, syscalls: 0 }).snapshot(true));
+    expect(() => decodeCheckpoint(blob.subarray(0, blob.length / 2))).toThrow(CheckpointFormatError);
+    expect(() => decodeCheckpoint(Buffer.from('not a checkpoint'))).toThrow(CheckpointFormatError);
+  });
+});
