@@ -1,6 +1,7 @@
 // MUL, IMUL (one, two and three operands), DIV, IDIV (SDM Vol. 2). Products of 64-bit operands
-// are formed exactly from 16-bit limbs; 128-by-64 division (rare in compiled code, which turns
-// division by constants into multiplication) uses BigInt off the common path.
+// are formed exactly from 16-bit limbs, without allocation. Division is exact in doubles, or in
+// 16-bit digits for a 128-bit dividend and a divisor below 2^32; only a 64-bit divisor of 2^32 or
+// more, or a 32-bit DIV of an EDX:EAX beyond 2^53, falls back to BigInt (rare in compiled code).
 // Flags: MUL/IMUL set CF = OF = "the high half is significant"; SF ZF PF AF are undefined and
 // we set SF ZF PF from the low half and clear AF. DIV/IDIV leave all flags unchanged (undefined).
 
@@ -152,8 +153,7 @@ function mulAcc(cpu: Cpu, i: Instr, size: number, signed: boolean): void {
   if (size === 4) {
     let lo: number, hi: number;
     if (signed) {
-      const full = BigInt(a) * BigInt(sLo);
-      lo = Number(BigInt.asIntN(32, full)); hi = Number(BigInt.asIntN(32, full >> 32n));
+      lo = Math.imul(a, sLo); hi = mulHi32(a, sLo);
       setMulFlags(cpu, 4, lo, 0, hi !== (lo >> 31));
     } else {
       mulU64(a, 0, sLo, 0, prod);
@@ -226,6 +226,17 @@ function div128Small(cpu: Cpu, signed: boolean, sLo: number, sHi: number): boole
   return true;
 }
 
+/** 32-bit DIV/IDIV of an EDX:EAX beyond 2^53 in magnitude (rare): exact with BigInt. */
+function div64by32Big(cpu: Cpu, signed: boolean, divisor: number): void {
+  let d = (BigInt(cpu.lo[2]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0);
+  let s = BigInt(divisor);
+  if (signed) { d = BigInt.asIntN(64, d); s = BigInt.asIntN(32, s); }
+  const q = d / s, r = d % s;
+  if (signed ? q !== BigInt.asIntN(32, q) : q >> 32n !== 0n) cpu.fault(0);
+  setReg(cpu, 0, 4, Number(BigInt.asIntN(32, q)), 0);
+  setReg(cpu, 2, 4, Number(BigInt.asIntN(32, r)), 0);
+}
+
 /** DIV/IDIV: #DE on a zero divisor or a quotient that does not fit (SDM Vol. 2, DIV). */
 function divAcc(cpu: Cpu, i: Instr, size: number, signed: boolean): void {
   const sLo = getRm(cpu, i, size), sHi = size === 8 ? cpu.rHi : 0;
@@ -243,31 +254,23 @@ function divAcc(cpu: Cpu, i: Instr, size: number, signed: boolean): void {
     cpu.lo[2] = Number(BigInt.asIntN(32, r)); cpu.hi[2] = Number(BigInt.asIntN(32, r >> 32n));
     return;
   }
-  const m = maskOf(size);
-  let dividend: number;
-  if (size === 1) dividend = cpu.lo[0]! & 0xffff;
-  else if (size === 2) dividend = ((cpu.lo[2]! & 0xffff) * 65536) + (cpu.lo[0]! & 0xffff);
-  else dividend = (cpu.lo[2]! >>> 0) * TWO32 + (cpu.lo[0]! >>> 0);
-  let divisor = sLo & m;
-  if (size === 4) divisor = sLo >>> 0;
+  // Dividend and divisor as exact numbers (signed or not). With |dividend| < 2^53 the correctly
+  // rounded dv / sv never crosses an integer, so truncating it is the exact quotient.
+  const divisor = size === 4 ? sLo >>> 0 : sLo & maskOf(size);
   if (divisor === 0) cpu.fault(0);
-  let q: number, r: number;
-  if (size === 4 && dividend > Number.MAX_SAFE_INTEGER) {
-    // Exact 64-by-32 division when EDX:EAX exceeds 2^53.
-    let d = (BigInt(cpu.lo[2]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0);
-    let s = BigInt(divisor);
-    if (signed) { d = BigInt.asIntN(64, d); s = BigInt.asIntN(32, s); }
-    const bq = d / s, br = d % s;
-    q = Number(bq); r = Number(br);
-  } else if (signed) {
-    const dv = size === 4 ? Number(BigInt.asIntN(64, BigInt(dividend))) : dividend >= 2 ** (2 * bits - 1) ? dividend - 2 ** (2 * bits) : dividend;
-    const sv = divisor >= 2 ** (bits - 1) ? divisor - 2 ** bits : divisor;
-    q = Math.trunc(dv / sv);
-    r = dv - q * sv;
+  let dv: number, sv: number;
+  if (size === 1) {
+    const a = cpu.lo[0]! & 0xffff;
+    dv = signed ? (a << 16) >> 16 : a; sv = signed ? (divisor << 24) >> 24 : divisor;
+  } else if (size === 2) {
+    const a = ((cpu.lo[2]! & 0xffff) << 16) | (cpu.lo[0]! & 0xffff);
+    dv = signed ? a | 0 : a >>> 0; sv = signed ? (divisor << 16) >> 16 : divisor;
   } else {
-    q = Math.floor(dividend / divisor);
-    r = dividend - q * divisor;
+    const h = signed ? cpu.lo[2]! | 0 : cpu.lo[2]! >>> 0;
+    if (h >= 0x200000 || h < -0x200000) { div64by32Big(cpu, signed, divisor); return; }
+    dv = h * TWO32 + (cpu.lo[0]! >>> 0); sv = signed ? divisor | 0 : divisor;
   }
+  const q = Math.trunc(dv / sv), r = dv - q * sv;
   if (signed ? q < -(2 ** (bits - 1)) || q >= 2 ** (bits - 1) : q >= 2 ** bits) cpu.fault(0);
   if (size === 1) setReg(cpu, 0, 2, ((r & 0xff) << 8) | (q & 0xff), 0);
   else { setReg(cpu, 0, size, q | 0, 0); setReg(cpu, 2, size, r | 0, 0); }
