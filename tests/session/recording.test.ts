@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { decodeBatch, type MachineEvent } from '../../emulator/machine/events.ts';
 import { record } from '../../main/emulator_host/host.ts';
 import { SessionReader } from '../../main/session/reader.ts';
-import { scriptedInputs, tempDir } from './fixtures/record_scripted.ts';
+import { recordScripted, scriptedInputs, tempDir } from './fixtures/record_scripted.ts';
+import { MessageChannel } from 'node:worker_threads';
+import type { EventBatch } from '../../emulator/machine/events.ts';
+import { startWorker } from '../../main/session/start_worker.ts';
+import type { RecorderReport } from '../../main/session/recorder_protocol.ts';
 import { userKernelProgram, type ProgramOptions } from './fixtures/user_kernel_program.ts';
 
 const recipe = (options: ProgramOptions) => ({ module: new URL('./fixtures/user_kernel_program.ts', import.meta.url).href, build: 'userKernelProgram', options });
@@ -22,6 +26,42 @@ function directRun(options: ProgramOptions, budget: number): MachineEvent[] {
   m.run(budget);
   return events;
 }
+
+/** Feeds batches to the recorder worker as the emulator does, over a port, and waits for the end. */
+async function recordThroughRecorder(out: string, batches: EventBatch[]): Promise<void> {
+  const { port1, port2 } = new MessageChannel();
+  const recorder = startWorker(new URL('../../main/session/recorder_worker.ts', import.meta.url), { path: out, inputs: scriptedInputs(4), port: port2 }, [port2]);
+  const done = new Promise<void>((resolve, reject) => recorder.on('message', (m: RecorderReport) => {
+    if (m.type === 'finished') resolve();
+    else if (m.type === 'error') reject(new Error(m.message));
+  }));
+  for (const b of batches) port1.postMessage({ type: 'batch', firstSeq: b.firstSeq, count: b.count, words: b.words.slice(), texts: b.texts });
+  port1.postMessage({ type: 'finish', stop: 'idle', instructions: 0 });
+  await done;
+  await recorder.terminate();
+}
+
+describe('the recorder threads', () => {
+  it('derive in their own thread exactly what the writer derives inline', async () => {
+    const dir = tempDir();
+    const batches = recordScripted(join(dir, 'inline.flt'), { cpus: 4, events: 150000, ending: 'triple-fault' }, 'idle');
+    await recordThroughRecorder(join(dir, 'threads.flt'), batches);
+    const a = SessionReader.open(join(dir, 'inline.flt'));
+    const b = SessionReader.open(join(dir, 'threads.flt'));
+    const info = a.info();
+    expect(b.info().events).toBe(info.events);
+    expect(b.info().outcome).toEqual(info.outcome);
+    expect(b.tracks()).toEqual(a.tracks());
+    for (const tpp of [1, (info.tLast - info.tFirst) / 1000]) {
+      expect(b.spans(info.tFirst, info.tLast + 1, tpp)).toEqual(a.spans(info.tFirst, info.tLast + 1, tpp));
+    }
+    expect(b.flows(info.tFirst, info.tLast + 1)).toEqual(a.flows(info.tFirst, info.tLast + 1));
+    expect(b.consoleText()).toBe(a.consoleText());
+    expect(b.tasks()).toEqual(a.tasks());
+    a.close();
+    b.close();
+  });
+});
 
 describe('recording a machine run', () => {
   it('stores exactly the events the machine emits, and the outcome of the run', async () => {
