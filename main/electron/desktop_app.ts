@@ -4,7 +4,7 @@
 // there do, and a new window opens from the Dock or the File menu.
 
 import { join, resolve } from 'node:path';
-import { app, Menu, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, type BrowserWindow } from 'electron';
 import { createServices } from '../services.ts';
 import { PageCommands } from './app_command.ts';
 import { APP_ENTRY_URL, trustedOrigin } from './app_origin.ts';
@@ -130,6 +130,10 @@ export function startDesktopApp(): void {
       if (process.platform !== 'darwin') app.quit();
     });
     app.on('will-quit', () => void services.close());
+  }).catch((err: unknown) => {
+    // Nothing to show a window for (a bad dev server, an unreadable profile): say so and leave.
+    dialog.showErrorBox(`${APP_NAME} could not start`, err instanceof Error ? err.message : String(err));
+    app.exit(1);
   });
 }
 
