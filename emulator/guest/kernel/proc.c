@@ -2,8 +2,9 @@
 //
 // A task's kernel stack (with its guard page, vm.c) holds, at the top, the
 // trapframe of its user registers, and below it the context swtch() resumes.
-// A new task's context starts at forkret (user process: then trapret, which
-// "returns" to user mode with the registers exec prepared) or kthread_start.
+// A new task's context starts at process_start (a user process: it returns
+// into trapret, which "returns" to user mode with the registers exec.c
+// prepared) or at kthread_start.
 #include "defs.h"
 #include "x86.h"
 #include "proc.h"
@@ -14,7 +15,7 @@ static int nextpid = 1;
 
 extern void trapret(void);
 
-static void forkret(void)
+static void process_start(void)
 {
     // The scheduler took ptable_lock before switching here.
     release(&ptable_lock);
@@ -69,15 +70,15 @@ static struct proc *allocproc(const char *name, int kthread)
     u64 sp = top - sizeof(struct trapframe);
     p->tf = (struct trapframe *)sp;
     memset(p->tf, 0, sizeof(*p->tf));
-    // The word above the context is where forkret returns to: trapret for a
-    // process; 0 for a kernel thread, which never returns (and a zero return
-    // address ends backtraces).
+    // The word above the context is where process_start returns to: trapret
+    // for a process; 0 for a kernel thread, which never returns (and a zero
+    // return address ends backtraces).
     sp -= 8;
     *(u64 *)sp = kthread ? 0 : (u64)trapret;
     sp -= sizeof(struct context);
     p->context = (struct context *)sp;
     memset(p->context, 0, sizeof(*p->context));
-    p->context->rip = kthread ? (u64)kthread_start : (u64)forkret;
+    p->context->rip = kthread ? (u64)kthread_start : (u64)process_start;
     return p;
 }
 
