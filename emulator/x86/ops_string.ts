@@ -68,6 +68,7 @@ export function stringOp(base: number, size: number, rep: number, a32: boolean):
   };
   const compares = base === 0xa6 || base === 0xae;
   if (rep === 0) return (cpu, i) => one(cpu, i, cpu.flags.bits & FLAG_DF ? -size : size);
+  if ((base === 0xa4 || base === 0xaa) && !a32) return repMovsStos(base === 0xa4, size, one);
   return (cpu, i) => {
     const step = cpu.flags.bits & FLAG_DF ? -size : size;
     for (let n = 0; n < REP_CHUNK; n++) {
@@ -80,5 +81,53 @@ export function stringOp(base: number, size: number, rep: number, a32: boolean):
       }
     }
     if (counter(cpu, a32) !== 0) cpu.nextRip = cpu.rip; // resume as the next instruction
+  };
+}
+
+/**
+ * REP MOVS and REP STOS with 64-bit addresses (memcpy, memset, copy_to_user): the addresses and the
+ * count live in locals during a chunk and are written back once, also when an access faults, so
+ * RSI, RDI and RCX then describe exactly the iterations done. Registers too large to be exact as
+ * numbers (not canonical addresses, RCX >= 2^52) take the general one-at-a-time path.
+ */
+function repMovsStos(movs: boolean, size: number, one: (cpu: Cpu, i: Instr, step: number) => void): Handler {
+  return (cpu, i) => {
+    const step = cpu.flags.bits & FLAG_DF ? -size : size;
+    const cHi = cpu.hi[1]!, sHi = cpu.hi[6]!, dHi = cpu.hi[7]!;
+    if (cHi < 0 || cHi >= 0x100000 || sHi >= 0x100000 || sHi < -0x100000 || dHi >= 0x100000 || dHi < -0x100000) {
+      for (let n = 0; n < REP_CHUNK; n++) {
+        if (counter(cpu, false) === 0) return;
+        one(cpu, i, step);
+        advance(cpu, 1, false, -1);
+      }
+      if (counter(cpu, false) !== 0) cpu.nextRip -= i.len;
+      return;
+    }
+    const count = cpu.regNum(1);
+    if (count === 0) return;
+    const todo = count < REP_CHUNK ? count : REP_CHUNK;
+    const bus = cpu.bus;
+    const src0 = movs ? segBase(cpu, i) + cpu.regNum(6) : 0, dst0 = cpu.regNum(7);
+    const vLo = cpu.lo[0]!, vHi = cpu.hi[0]!; // STOS: the accumulator
+    let k = 0;
+    try {
+      let src = src0, dst = dst0;
+      for (; k < todo; k++) {
+        switch (size) {
+          case 1: bus.write8(dst, movs ? bus.read8(src) : vLo & 0xff); break;
+          case 2: bus.write16(dst, movs ? bus.read16(src) : vLo & 0xffff); break;
+          case 4: bus.write32(dst, movs ? bus.read32(src) : vLo); break;
+          default:
+            if (movs) { const lo = bus.read64(src); bus.write64(dst, lo, bus.hi); }
+            else bus.write64(dst, vLo, vHi);
+        }
+        src += step; dst += step;
+      }
+    } finally {
+      if (movs) setNum(cpu, 6, src0 - segBase(cpu, i) + k * step);
+      setNum(cpu, 7, dst0 + k * step);
+      setNum(cpu, 1, count - k);
+    }
+    if (count - k !== 0) cpu.nextRip -= i.len; // resume as the next instruction
   };
 }

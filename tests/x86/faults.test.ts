@@ -100,6 +100,24 @@ describe('faults raised by the core', () => {
   }
 });
 
+describe('a fault in the middle of a REP string instruction', () => {
+  // SDM Vol. 2, REP: a fault leaves RCX, RSI and RDI describing the iterations completed, and the
+  // instruction restarts from there.
+  for (const [name, code, size] of [['rep stosb', [0xf3, 0xaa], 1], ['rep movsq', [0xf3, 0x48, 0xa5], 8], ['rep movsb (67)', [0x67, 0xf3, 0xa4], 1]] as const) {
+    it(`${name}: #PF at the end of memory after 5 elements, RCX and RDI (and RSI) count those 5`, () => {
+      const end = REGION_ADDR + REGION_SIZE;
+      const fc: FaultCase = { name, code: [...code], regs: { [RCX]: 12n, [6]: BigInt(WIN_ADDR), [7]: BigInt(end - 5 * size) }, vector: 14 };
+      const { stop, cpu } = runEmu(fc);
+      expect(stop).toBe(StopReason.Fault);
+      expect(cpu.pendingVector).toBe(14);
+      expect(cpu.rip).toBe(CODE_ADDR);
+      expect(cpu.reg64(RCX)).toBe(7n);
+      expect(cpu.reg64(7)).toBe(BigInt(end));
+      expect(cpu.reg64(6)).toBe(BigInt(WIN_ADDR + (name.includes('movs') ? 5 * size : 0))); // STOS leaves RSI
+    });
+  }
+});
+
 const skip = hostUnavailable();
 describe.skipIf(skip !== undefined)(`the same faults on the host CPU${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let tmp: ReturnType<typeof makeTempDir>;
