@@ -1,11 +1,13 @@
 // The worker side of SessionClient: opens one session file and answers queries on it, so that a
 // crafted file that makes SQLite or a decoder spin only ever stalls this thread, which the
-// client then ends.
+// client then ends. Time travel runs here too: re-executing the machine never blocks the caller.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { SessionReader } from './reader.ts';
 import { SessionFileError, type CheckLevel } from './open_session.ts';
 import type { ReaderRequest, ReaderResponse } from './session_client.ts';
+import { TimeTravel, type MachineStateAt } from './time_travel.ts';
+import { rebuilder } from '../emulator_host/machine_builders.ts';
 
 const port = parentPort!;
 const { path, check } = workerData as { path: string; check: CheckLevel };
@@ -25,15 +27,35 @@ try {
   port.postMessage({ id: 0, ok: false, error: errorOf(e) } satisfies ReaderResponse);
 }
 
+/** Time travel on this session, made on first use; a string says why the machine cannot be rebuilt. */
+let travel: TimeTravel | string | null = null;
+
+function stateAt(r: SessionReader, t: number): Promise<MachineStateAt> {
+  if (travel === null) {
+    const info = r.info();
+    const build = rebuilder(info.config, { kernel: r.input('kernel'), initrd: r.input('initrd') });
+    travel = typeof build === 'string' ? build : new TimeTravel(r, build);
+  }
+  if (typeof travel === 'string') throw new RangeError(travel);
+  if (typeof t !== 'number' || !Number.isFinite(t)) throw new RangeError('stateAt needs a time in ticks');
+  return travel.stateAt(t);
+}
+
 port.on('message', (req: ReaderRequest) => {
-  if (!reader) return;
+  const r = reader;
+  if (!r) return;
+  const fail = (e: unknown) => port.postMessage({ id: req.id, ok: false, error: errorOf(e) } satisfies ReaderResponse);
   try {
-    const method = (reader as unknown as Record<string, (...a: unknown[]) => unknown>)[req.method];
-    if (typeof method !== 'function' || !READER_METHODS.has(req.method)) throw new RangeError(`no such query: ${req.method}`);
-    const value = method.apply(reader, req.args);
-    port.postMessage({ id: req.id, ok: true, value } satisfies ReaderResponse);
+    let value: unknown;
+    if (req.method === 'stateAt') value = stateAt(r, req.args[0] as number);
+    else {
+      const method = (r as unknown as Record<string, (...a: unknown[]) => unknown>)[req.method];
+      if (typeof method !== 'function' || !READER_METHODS.has(req.method)) throw new RangeError(`no such query: ${req.method}`);
+      value = method.apply(r, req.args);
+    }
+    Promise.resolve(value).then((v) => port.postMessage({ id: req.id, ok: true, value: v } satisfies ReaderResponse), fail);
   } catch (e) {
-    port.postMessage({ id: req.id, ok: false, error: errorOf(e) } satisfies ReaderResponse);
+    fail(e);
   }
 });
 

@@ -7,11 +7,17 @@ import type { Worker } from 'node:worker_threads';
 import { SessionFileError, type CheckLevel, type SessionErrorCode } from './open_session.ts';
 import type { SessionReader } from './reader.ts';
 import { startWorker } from './start_worker.ts';
+import type { MachineStateAt } from './time_travel.ts';
 
-type Queries = Pick<SessionReader,
+type Queries = TimeTravelQuery & Pick<SessionReader,
   'info' | 'tracks' | 'spans' | 'flows' | 'events' | 'eventAt' | 'step' | 'eventMarks' | 'consoleUpTo' | 'consoleText' |
   'bookmarks' | 'tasks' | 'locks' | 'symbolize' | 'lineOf' | 'source' | 'sourcePaths' | 'input' | 'checkpoints' | 'checkpointBlob' | 'verify'>;
 export type QueryName = keyof Queries;
+
+interface TimeTravelQuery {
+  /** Every vCPU at instant t: the nearest checkpoint restored and re-executed (time_travel.ts). */
+  stateAt(t: number): Promise<MachineStateAt>;
+}
 
 export interface ReaderRequest {
   id: number;
@@ -83,7 +89,7 @@ export class SessionClient {
   }
 
   /** Runs one query of SessionReader in the worker. */
-  query<M extends QueryName>(method: M, ...args: Parameters<Queries[M]>): Promise<ReturnType<Queries[M]>> {
+  query<M extends QueryName>(method: M, ...args: Parameters<Queries[M]>): Promise<Awaited<ReturnType<Queries[M]>>> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

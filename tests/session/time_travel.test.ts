@@ -11,6 +11,7 @@ import { scriptedInputs, tempDir } from './fixtures/record_scripted.ts';
 import { userKernelProgram } from './fixtures/user_kernel_program.ts';
 import { SCENARIO_MACHINE_RECIPE, scenarioRunMachine } from '../../main/emulator_host/scenario_run_machine.ts';
 import { readGuestBuild } from '../../main/session/guest_build.ts';
+import { SessionClient } from '../../main/session/session_client.ts';
 
 const options = { cpus: 2, syscalls: 2000 };
 let reader: SessionReader;
@@ -61,13 +62,17 @@ describe('time travel', () => {
     }
   });
 
-  it('reconstructs states of the guest kernel booting on two CPUs, as the recording run had them', async () => {
+  it('reconstructs states of the guest kernel on two CPUs, in the session worker too, as the recording run had them', async () => {
     const build = readGuestBuild();
     const machine = { scenario: 'syscall-stress', cpus: 2, cmdline: 'init=hello', kernel: build.kernel, initrd: build.initrd };
     const at = instants(4, 1_900_000, 11);
+    const inputs = scriptedInputs(2);
     const result = await record({
       recipe: { ...SCENARIO_MACHINE_RECIPE, options: machine },
-      inputs: { ...scriptedInputs(2), scenario: 'boot', kernel: build.kernel, initrd: build.initrd },
+      inputs: {
+        ...inputs, scenario: 'syscall-stress', kernel: build.kernel, initrd: build.initrd,
+        config: { ...inputs.config, cpus: 2, cmdline: 'init=hello', machine: { builder: 'scenario', options: { scenario: 'syscall-stress', cpus: 2, cmdline: 'init=hello' } } },
+      },
       out: join(tempDir(), 'guest.flt'), budget: 50_000_000, checkpointEvery: 300_000, captureAt: at,
     }).done;
     expect(result.outcome.kind).toBe('exit');
@@ -79,6 +84,13 @@ describe('time travel', () => {
       expect(state.cpus).toEqual(c.cpus);
     }
     guest.close();
+    const client = await SessionClient.open(result.path);
+    for (const c of result.captured.slice(0, 2)) {
+      const state = await client.query('stateAt', c.asked);
+      expect(state.t).toBe(c.t);
+      expect(state.cpus).toEqual(c.cpus);
+    }
+    await client.close();
   });
 
   it('refuses an instant before the first checkpoint', async () => {
