@@ -3,12 +3,12 @@
 
 import { TWO32, type Cpu } from './cpu.ts';
 import { FlagOp } from './flags.ts';
+import type { Handler, Instr } from './instr.ts';
+import { ea, getReg, getRm, maskOf, readMem, setReg, writeMem } from './operands.ts';
 
 // FlagOp members are written as numbers here (with the name in a comment): a const enum imported
 // from another file is not inlined when each file is compiled on its own (tsx, vitest), and a
 // property load on the enum object in every ALU instruction showed in the CPU benchmark.
-import type { Handler, Instr } from './instr.ts';
-import { ea, getReg, getRm, maskOf, readMem, setReg, writeMem } from './operands.ts';
 
 export const enum AluOp { Add = 0, Or = 1, Adc = 2, Sbb = 3, And = 4, Sub = 5, Xor = 6, Cmp = 7 }
 export const ALU_NAMES = ['add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp'];
