@@ -32,13 +32,16 @@ export async function eventsCommand(args: string[], io: Output): Promise<void> {
         limit: PAGE,
       });
       const fresh = page.filter((e) => e.seq > lastSeq);
+      if (!values.json) {
+        const unknown = [...new Set(fresh.flatMap((e) => Object.values(e).filter((v): v is bigint => typeof v === 'bigint' && !symbols.has(v))))];
+        for (let i = 0; i < unknown.length; i += 10000) {
+          const names = await client.query('symbolizeAll', unknown.slice(i, i + 10000));
+          names.forEach((n, k) => symbols.set(unknown[i + k]!, n));
+        }
+      }
       for (const e of fresh) {
         if (printed >= limit) break;
-        if (values.json) io.out(JSON.stringify(eventJson(e)) + '\n');
-        else {
-          for (const v of Object.values(e)) if (typeof v === 'bigint' && !symbols.has(v)) symbols.set(v, await client.query('symbolize', v));
-          io.out(formatEvent(e, (a) => symbols.get(a) ?? null) + '\n');
-        }
+        io.out((values.json ? JSON.stringify(eventJson(e)) : formatEvent(e, (a) => symbols.get(a) ?? null)) + '\n');
         printed++;
       }
       if (page.length < PAGE || fresh.length === 0) break;

@@ -473,6 +473,11 @@ export class SessionReader {
     return off === 0n ? row.name : `${row.name}+0x${off.toString(16)}`;
   }
 
+  /** symbolize() for many addresses at once (one round trip from a worker client). */
+  symbolizeAll(addrs: bigint[]): (string | null)[] {
+    return addrs.slice(0, MAX_ROWS).map((a) => this.symbolize(a));
+  }
+
   /** The source line of `addr`, from the line table, or null. */
   lineOf(addr: bigint): { file: string; line: number } | null {
     const row = this.db.prepare('SELECT file, line FROM lines WHERE addr <= ? ORDER BY addr DESC LIMIT 1').get(BigInt.asIntN(64, addr)) as { file: string; line: number } | undefined;

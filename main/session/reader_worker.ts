@@ -61,5 +61,5 @@ port.on('message', (req: ReaderRequest) => {
 
 const READER_METHODS = new Set([
   'info', 'tracks', 'spans', 'flows', 'events', 'eventAt', 'step', 'eventMarks', 'consoleUpTo', 'consoleText',
-  'bookmarks', 'tasks', 'locks', 'symbolize', 'lineOf', 'source', 'sourcePaths', 'input', 'checkpoints', 'checkpointBlob', 'verify',
+  'bookmarks', 'tasks', 'locks', 'symbolize', 'symbolizeAll', 'lineOf', 'source', 'sourcePaths', 'input', 'checkpoints', 'checkpointBlob', 'verify',
 ]);

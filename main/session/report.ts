@@ -26,12 +26,9 @@ export async function sessionReport(client: SessionClient): Promise<string> {
   out.push('');
   out.push(`Outcome: ${describeOutcome(o)}`);
   const symbolizeAll = async (events: MachineEvent[]) => {
+    const addrs = [...new Set(events.flatMap((e) => Object.values(e).filter((v): v is bigint => typeof v === 'bigint')))];
     const names = new Map<bigint, string | null>();
-    for (const e of events) {
-      for (const v of Object.values(e)) {
-        if (typeof v === 'bigint' && !names.has(v)) names.set(v, await client.query('symbolize', v));
-      }
-    }
+    (await client.query('symbolizeAll', addrs)).forEach((n, i) => names.set(addrs[i]!, n));
     return (a: bigint) => names.get(a) ?? null;
   };
 
