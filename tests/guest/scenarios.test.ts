@@ -104,6 +104,14 @@ describe.skipIf(!built)('guest scenarios on the machine', () => {
     expect(run.console).toContain('Hello from user space!');
   });
 
+  it('a second oops after panic_on_oops=0 reports the kernel as tainted', () => {
+    const run = runGuest('panic_on_oops=0 init=init -- crashlab,NULL_DEREF crashlab,WRITE_RO hello');
+    expect(run.cause).toBe('power-off');
+    expect(run.console).toMatch(/Oops: 0000 \[#1\] SMP\r?\nCPU: \d PID: \d+ Comm: crashlab Not tainted/);
+    expect(run.console).toMatch(/Oops: 0003 \[#2\] SMP\r?\nCPU: \d PID: \d+ Comm: crashlab Tainted: G {6}D/);
+    expect(run.console).toContain('Hello from user space!');
+  });
+
   it('bad-user-pointer: copy_from_user faults, the fixup returns -EFAULT', () => {
     const run = runGuest('init=crashlab -- BAD_USER_PTR');
     expect(run.cause).toBe('power-off');

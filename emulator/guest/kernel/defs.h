@@ -38,6 +38,8 @@ const char *report_end(void);
 
 // panic.c
 extern volatile int panicking;
+extern volatile int tainted_by_oops;
+void print_cpu_line(struct cpu *c);
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void save_registers(struct trapframe *tf);     // entry.S
 void print_registers(const struct trapframe *tf);

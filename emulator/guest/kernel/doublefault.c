@@ -20,7 +20,6 @@ void double_fault(struct trapframe *tf)
 {
     u64 cr2 = read_cr2();
     struct cpu *c = this_cpu();
-    struct proc *p = c->proc;
     u64 lo, hi;
     int overflow = stack_guard_hit(cr2, &lo, &hi) || stack_guard_hit(tf->rsp, &lo, &hi);
     char msg[160];
@@ -37,7 +36,7 @@ void double_fault(struct trapframe *tf)
     kprintf("PANIC: double fault, error_code: 0x%lx, stack pointer %016lx\n", tf->error, tf->rsp);
     if (overflow)
         kprintf("kernel stack overflow (double-fault): %04lx [#1] SMP\n", tf->error);
-    kprintf("CPU: %d PID: %d Comm: %s\n", c->id, p ? p->pid : 0, p ? p->name : "swapper");
+    print_cpu_line(c);
     print_registers(tf);
     if ((tf->cs & 3) == 0)
         print_backtrace(tf->rbp, 0);

@@ -19,13 +19,14 @@ void oops(struct trapframe *tf, const char *preamble, const char *headline, u64 
     int n = __atomic_add_fetch(&oops_count, 1, __ATOMIC_RELAXED);
     kprintf("%s", preamble);
     kprintf("%s: %04lx [#%d] SMP\n", headline, tf->error, n);
-    kprintf("CPU: %d PID: %d Comm: %s\n", c->id, p ? p->pid : 0, p ? p->name : "swapper");
+    print_cpu_line(c);
     print_registers(tf);
     // The faulting function may not have set up its frame yet (or already
     // torn it down): then its caller appears only as the word at RSP.
     u64 at_rsp = (tf->cs & 3) == 0 && kernel_address_mapped(tf->rsp) ? *(u64 *)tf->rsp : 0;
     print_backtrace(tf->rbp, at_rsp);
     kprintf("---[ end trace %016x ]---\n", 0);
+    tainted_by_oops = 1;
     const char *text = report_end();
     trace4(TRACE_OOPS, text, tf->vector, tf->error, address, tf->rip);
 

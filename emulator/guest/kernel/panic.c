@@ -8,6 +8,7 @@
 #include "proc.h"
 
 volatile int panicking;
+volatile int tainted_by_oops;       // Linux's taint flag D: a task died in an oops
 static volatile int stopped_cpus;
 static volatile u32 nmi_print_lock;
 
@@ -22,6 +23,15 @@ void print_registers(const struct trapframe *tf)
     kprintf("R10: %016lx R11: %016lx R12: %016lx\n", tf->r10, tf->r11, tf->r12);
     kprintf("R13: %016lx R14: %016lx R15: %016lx\n", tf->r13, tf->r14, tf->r15);
     kprintf("CR2: %016lx CR3: %016lx CR4: %016lx\n", read_cr2(), read_cr3(), read_cr4());
+}
+
+// The line every report has, in Linux's words: after an oops the kernel
+// carries on "Tainted" (flag D, "died"): its state is no longer trusted.
+void print_cpu_line(struct cpu *c)
+{
+    struct proc *p = c->proc;
+    kprintf("CPU: %d PID: %d Comm: %s %s\n", c->id, p ? p->pid : 0, p ? p->name : "swapper",
+            tainted_by_oops ? "Tainted: G      D" : "Not tainted");
 }
 
 void stop_this_cpu(void)
@@ -50,10 +60,9 @@ void panic(const char *fmt, ...)
 
     struct trapframe regs;
     save_registers(&regs);
-    struct proc *p = c->proc;
     report_begin();
     kprintf("Kernel panic - not syncing: %s\n", msg);
-    kprintf("CPU: %d PID: %d Comm: %s\n", c->id, p ? p->pid : 0, p ? p->name : "swapper");
+    print_cpu_line(c);
     print_registers(&regs);
     print_backtrace(regs.rbp, 0);
     report_end();
@@ -93,8 +102,7 @@ void nmi_handler(struct trapframe *tf)
         pause();
     char buf[96];
     kprintf("NMI backtrace for cpu %d\n", c->id);
-    if (c->proc)
-        kprintf("CPU: %d PID: %d Comm: %s\n", c->id, c->proc->pid, c->proc->name);
+    print_cpu_line(c);
     kprintf("RIP: %04lx:%s\n", tf->cs, ksym_format(tf->rip, buf, sizeof(buf)));
     if (c->spinning_on)
         kprintf("spinning on lock %s held by CPU#%d\n", c->spinning_on->name,
