@@ -72,11 +72,14 @@ uint64_t ${entry}(void);
 int main(int argc, char **argv) {
   int reps = argc > 1 ? atoi(argv[1]) : 1;
   uint64_t r = 0;
-  struct timespec a, b;
+  struct timespec a, b, ca, cb;
   clock_gettime(CLOCK_MONOTONIC, &a);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ca);
   for (int i = 0; i < reps; i++) r = ${entry}();
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cb);
   clock_gettime(CLOCK_MONOTONIC, &b);
-  printf("%llu %.9f\\n", (unsigned long long)r, (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
+  printf("%llu %.9f %.9f\\n", (unsigned long long)r, (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9,
+         (cb.tv_sec - ca.tv_sec) + (cb.tv_nsec - ca.tv_nsec) / 1e9);
   return 0;
 }
 `);
@@ -87,9 +90,10 @@ int main(int argc, char **argv) {
   return exe;
 }
 
-export function runNative(exe: string, reps: number): { result: bigint; seconds: number } {
-  const [r, s] = execFileSync(exe, [String(reps)]).toString().trim().split(' ');
-  return { result: BigInt(r!), seconds: Number(s) };
+/** Runs the native build `reps` times: the last result, wall seconds and CPU seconds in total. */
+export function runNative(exe: string, reps: number): { result: bigint; seconds: number; cpuSeconds: number } {
+  const [r, s, c] = execFileSync(exe, [String(reps)]).toString().trim().split(' ');
+  return { result: BigInt(r!), seconds: Number(s), cpuSeconds: Number(c) };
 }
 
 export interface FlatRun {
