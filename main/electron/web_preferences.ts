@@ -22,6 +22,5 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     spellcheck: false,
     // A middle click must not open a window either (new windows are denied anyway).
     disableBlinkFeatures: 'Auxclick',
-    devTools: true,
   };
 }
