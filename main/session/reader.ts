@@ -171,8 +171,17 @@ export class SessionReader {
     this.db.close();
   }
 
+  /** Prepared statements, kept: the same few queries run at every scrub. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
   private meta(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
@@ -187,7 +196,7 @@ export class SessionReader {
   }
 
   info(): SessionInfo {
-    const range = this.db.prepare('SELECT min(t_first) AS t0, max(t_last) AS t1, coalesce(sum(count), 0) AS n FROM event_chunks').get() as { t0: number | null; t1: number | null; n: number };
+    const range = this.stmt('SELECT min(t_first) AS t0, max(t_last) AS t1, coalesce(sum(count), 0) AS n FROM event_chunks').get() as { t0: number | null; t1: number | null; n: number };
     const complete = this.meta(Meta.Status) === 'complete';
     const tLast = range.t1 ?? 0;
     const outcome = complete ? this.metaJson<Outcome>(Meta.Outcome) : null;
@@ -207,7 +216,7 @@ export class SessionReader {
       tFirst: range.t0 ?? 0,
       tLast,
       cpus: config.cpus > 0 ? config.cpus : this.trackList.filter((t) => t.kind === TrackKind.CpuMode).length,
-      checkpoints: (this.db.prepare('SELECT count(*) AS n FROM checkpoints').get() as { n: number }).n,
+      checkpoints: (this.stmt('SELECT count(*) AS n FROM checkpoints').get() as { n: number }).n,
     };
   }
 
@@ -245,7 +254,7 @@ export class SessionReader {
         // A coarse level has not yet seen what its finer levels hold unfinished: take, level by
         // level downwards, whatever lies past what is covered so far, then the open span.
         let covered = rows.reduce((m, r) => Math.max(m, r[1]!), -Infinity);
-        const unfinished = this.db.prepare('SELECT level, t0, t1, state, present, count FROM open_summaries WHERE track = ? AND level <= ? AND t1 > ? AND t0 < ? ORDER BY level DESC, t0').raw().all(id, level, t0, t1) as number[][];
+        const unfinished = this.stmt('SELECT level, t0, t1, state, present, count FROM open_summaries WHERE track = ? AND level <= ? AND t1 > ? AND t0 < ? ORDER BY level DESC, t0').raw().all(id, level, t0, t1) as number[][];
         for (const [, r0, r1, state, present, count] of unfinished) {
           if (r1! <= covered) continue;
           rows.push([Math.max(r0!, covered), r1!, state!, present!, count!]);
@@ -261,7 +270,7 @@ export class SessionReader {
 
   /** The span a track was in when a cut-short recording stopped, if it overlaps [t0, t1). */
   private openSpan(track: number, t0: number, t1: number): { t0: number; state: number; detail: number; seq0: number } | null {
-    const row = this.db.prepare('SELECT t0, state, detail, seq0 FROM open_spans WHERE track = ?').get(track) as { t0: number; state: number; detail: number; seq0: number } | undefined;
+    const row = this.stmt('SELECT t0, state, detail, seq0 FROM open_spans WHERE track = ?').get(track) as { t0: number; state: number; detail: number; seq0: number } | undefined;
     if (!row || row.t0 >= t1 || this.end.t <= t0 || this.end.t <= row.t0) return null;
     return row;
   }
@@ -272,8 +281,8 @@ export class SessionReader {
    * range can hold them.
    */
   private rowsInRange(table: 'span_chunks' | 'summary_chunks', where: string, params: number[], t0: number, t1: number, ncols: number): number[][] {
-    const start = this.db.prepare(`SELECT max(t_first) AS t FROM ${table} WHERE ${where} AND t_first <= ?`).get(...params, t0) as { t: number | null };
-    const chunks = this.db.prepare(`SELECT count, data FROM ${table} WHERE ${where} AND t_first >= ? AND t_first < ? ORDER BY t_first`)
+    const start = this.stmt(`SELECT max(t_first) AS t FROM ${table} WHERE ${where} AND t_first <= ?`).get(...params, t0) as { t: number | null };
+    const chunks = this.stmt(`SELECT count, data FROM ${table} WHERE ${where} AND t_first >= ? AND t_first < ? ORDER BY t_first`)
       .iterate(...params, start.t ?? -Infinity, t1) as IterableIterator<{ count: number; data: Buffer }>;
     const out: number[][] = [];
     for (const chunk of chunks) {
@@ -290,7 +299,7 @@ export class SessionReader {
 
   /** Flows (fault -> return, syscall -> sysret, fault -> nested fault) overlapping [t0, t1). */
   flows(t0: number, t1: number): FlowView[] {
-    const chunks = this.db.prepare('SELECT data FROM flow_chunks WHERE t_last >= ? AND t_first < ? ORDER BY id').iterate(t0, t1) as IterableIterator<{ data: Buffer }>;
+    const chunks = this.stmt('SELECT data FROM flow_chunks WHERE t_last >= ? AND t_first < ? ORDER BY id').iterate(t0, t1) as IterableIterator<{ data: Buffer }>;
     const out: FlowView[] = [];
     for (const chunk of chunks) {
       const c = decodeRows(chunk.data, FLOW_COLUMNS.length);
@@ -306,7 +315,7 @@ export class SessionReader {
   private chunk(row: ChunkRow): EventBatch {
     let batch = this.chunkCache.get(row.first_seq);
     if (!batch) {
-      const blobs = this.db.prepare('SELECT data, texts FROM event_chunks WHERE first_seq = ?').get(row.first_seq) as { data: Buffer; texts: Buffer };
+      const blobs = this.stmt('SELECT data, texts FROM event_chunks WHERE first_seq = ?').get(row.first_seq) as { data: Buffer; texts: Buffer };
       let texts: string[];
       try {
         const parsed: unknown = JSON.parse(inflateRawSync(blobs.texts, { maxOutputLength: 64 << 20 }).toString('utf8'));
@@ -337,7 +346,7 @@ export class SessionReader {
     const to = q.to ?? Infinity;
     const limit = Math.min(q.limit ?? MAX_EVENTS, MAX_EVENTS);
     const f = this.filter(q);
-    const rows = this.db.prepare('SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_last >= ? AND t_first < ? ORDER BY first_seq')
+    const rows = this.stmt('SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_last >= ? AND t_first < ? ORDER BY first_seq')
       .iterate(from, to) as IterableIterator<ChunkRow>;
     const out: MachineEvent[] = [];
     for (const row of rows) {
@@ -365,7 +374,7 @@ export class SessionReader {
 
   /** The event with sequence number `seq`, or null. */
   eventAt(seq: number): MachineEvent | null {
-    const row = this.db.prepare('SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1').get(seq) as ChunkRow | undefined;
+    const row = this.stmt('SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1').get(seq) as ChunkRow | undefined;
     if (!row || seq >= row.first_seq + row.count) return null;
     return decodeEvent(this.chunk(row), seq - row.first_seq);
   }
@@ -379,7 +388,7 @@ export class SessionReader {
     const sql = direction === 1
       ? 'SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_last > ? ORDER BY first_seq'
       : 'SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_first < ? ORDER BY first_seq DESC';
-    for (const row of this.db.prepare(sql).iterate(t) as IterableIterator<ChunkRow>) {
+    for (const row of this.stmt(sql).iterate(t) as IterableIterator<ChunkRow>) {
       if (!(row.kinds & f.kinds) || !(row.cpus & f.cpus) || (f.traceSet && !(row.traces & f.traces))) continue;
       const batch = this.chunk(row);
       if (direction === 1) {
@@ -398,7 +407,7 @@ export class SessionReader {
    */
   eventMarks(t0: number, t1: number, ticksPerPixel: number, q: Omit<EventQuery, 'from' | 'to' | 'limit'> = {}): EventMarks {
     const tpp = Math.max(1, ticksPerPixel);
-    const chunks = this.db.prepare('SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_last >= ? AND t_first < ? ORDER BY first_seq')
+    const chunks = this.stmt('SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_last >= ? AND t_first < ? ORDER BY first_seq')
       .all(t0, t1) as ChunkRow[];
     const f = this.filter(q);
     if (chunks.length <= MAX_EXACT_CHUNKS) {
@@ -433,7 +442,7 @@ export class SessionReader {
 
   /** Console output up to time t (lines begun at or before t), at most the last `maxBytes`. */
   consoleUpTo(t: number, maxBytes = 1 << 20): ConsoleLine[] {
-    const rows = this.db.prepare('SELECT seq, t, cpu, channel, text FROM console WHERE t <= ? ORDER BY t DESC, seq DESC').iterate(t) as IterableIterator<ConsoleLine>;
+    const rows = this.stmt('SELECT seq, t, cpu, channel, text FROM console WHERE t <= ? ORDER BY t DESC, seq DESC').iterate(t) as IterableIterator<ConsoleLine>;
     const out: ConsoleLine[] = [];
     let bytes = 0;
     for (const row of rows) {
@@ -449,23 +458,23 @@ export class SessionReader {
   }
 
   bookmarks(): Bookmark[] {
-    return this.db.prepare('SELECT id, t, title, note, created FROM bookmarks ORDER BY t LIMIT ?').all(MAX_ROWS) as Bookmark[];
+    return this.stmt('SELECT id, t, title, note, created FROM bookmarks ORDER BY t LIMIT ?').all(MAX_ROWS) as Bookmark[];
   }
 
   tasks(): { pid: number; name: string; parent: number; kernelThread: boolean; tCreate: number; tExit: number | null; exitStatus: number | null }[] {
-    const rows = this.db.prepare('SELECT pid, name, parent, kernel_thread, t_create, t_exit, exit_status FROM tasks ORDER BY pid LIMIT ?').all(MAX_ROWS) as
+    const rows = this.stmt('SELECT pid, name, parent, kernel_thread, t_create, t_exit, exit_status FROM tasks ORDER BY pid LIMIT ?').all(MAX_ROWS) as
       { pid: number; name: string; parent: number; kernel_thread: number; t_create: number; t_exit: number | null; exit_status: number | null }[];
     return rows.map((r) => ({ pid: r.pid, name: r.name, parent: r.parent, kernelThread: r.kernel_thread === 1, tCreate: r.t_create, tExit: r.t_exit, exitStatus: r.exit_status }));
   }
 
   locks(): { addr: number; name: string; cls: number }[] {
-    return this.db.prepare('SELECT addr, name, class AS cls FROM locks ORDER BY addr LIMIT ?').all(MAX_ROWS) as { addr: number; name: string; cls: number }[];
+    return this.stmt('SELECT addr, name, class AS cls FROM locks ORDER BY addr LIMIT ?').all(MAX_ROWS) as { addr: number; name: string; cls: number }[];
   }
 
   /** The symbol containing `addr` as "name+0xoff", or null. */
   symbolize(addr: bigint): string | null {
     const key = BigInt.asIntN(64, addr);
-    const row = this.db.prepare('SELECT addr, size, name FROM symbols WHERE addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(key) as { addr: bigint; size: bigint; name: string } | undefined;
+    const row = this.stmt('SELECT addr, size, name FROM symbols WHERE addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(key) as { addr: bigint; size: bigint; name: string } | undefined;
     if (!row) return null;
     const off = key - row.addr;
     // A symbol with no size (a label like _end) names its own address only.
@@ -480,27 +489,27 @@ export class SessionReader {
 
   /** The source line of `addr`, from the line table, or null. */
   lineOf(addr: bigint): { file: string; line: number } | null {
-    const row = this.db.prepare('SELECT file, line FROM lines WHERE addr <= ? ORDER BY addr DESC LIMIT 1').get(BigInt.asIntN(64, addr)) as { file: string; line: number } | undefined;
+    const row = this.stmt('SELECT file, line FROM lines WHERE addr <= ? ORDER BY addr DESC LIMIT 1').get(BigInt.asIntN(64, addr)) as { file: string; line: number } | undefined;
     return row ?? null;
   }
 
   source(path: string): string | null {
-    const row = this.db.prepare('SELECT text FROM sources WHERE path = ?').get(path) as { text: string } | undefined;
+    const row = this.stmt('SELECT text FROM sources WHERE path = ?').get(path) as { text: string } | undefined;
     return row?.text ?? null;
   }
 
   sourcePaths(): string[] {
-    return (this.db.prepare('SELECT path FROM sources ORDER BY path').all() as { path: string }[]).map((r) => r.path);
+    return (this.stmt('SELECT path FROM sources ORDER BY path').all() as { path: string }[]).map((r) => r.path);
   }
 
   /** The run's inputs (kernel, initrd), byte for byte, to replay it. */
   input(name: 'kernel' | 'initrd'): Uint8Array | null {
-    const row = this.db.prepare('SELECT data FROM inputs WHERE name = ?').get(name) as { data: Buffer } | undefined;
+    const row = this.stmt('SELECT data FROM inputs WHERE name = ?').get(name) as { data: Buffer } | undefined;
     return row ? new Uint8Array(row.data) : null;
   }
 
   checkpoints(): CheckpointInfo[] {
-    return this.db.prepare('SELECT id, t, seq, base FROM checkpoints ORDER BY t').all() as CheckpointInfo[];
+    return this.stmt('SELECT id, t, seq, base FROM checkpoints ORDER BY t').all() as CheckpointInfo[];
   }
 
   /** Decodes everything in the file (verify.ts). */
@@ -510,7 +519,7 @@ export class SessionReader {
 
   /** The raw (deflated, serialized) state of a checkpoint; time_travel.ts decodes it. */
   checkpointBlob(id: number): Buffer | null {
-    const row = this.db.prepare('SELECT state FROM checkpoints WHERE id = ?').get(id) as { state: Buffer } | undefined;
+    const row = this.stmt('SELECT state FROM checkpoints WHERE id = ?').get(id) as { state: Buffer } | undefined;
     return row?.state ?? null;
   }
 }
