@@ -1,6 +1,6 @@
-// Records a run: the emulator in one worker thread, the recorder in another, batches flowing
-// between them over a MessagePort without touching the caller's thread. The same interface is
-// what an Electron utility process will offer.
+// Records a run: the emulator in one worker thread, the recorder in another (with its deriver in
+// a third), batches flowing from the emulator to the recorder over a MessagePort without
+// touching the caller's thread. The Electron utility process offers this same interface.
 
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { startWorker } from '../session/start_worker.ts';
@@ -17,7 +17,7 @@ export interface RecordRequest {
   inputs: SessionInputs;
   out: string;
   budget: number;
-  /** Virtual ticks between checkpoints (default 2,000,000; 0 for none). */
+  /** Virtual ticks between checkpoints (default 1,000,000: time travel re-executes at most that much; 0 for none). */
   checkpointEvery?: number;
   onProgress?: (p: RecordProgress) => void;
   /** Instants at which to capture every vCPU's state during the run (time-travel tests). */
@@ -65,8 +65,8 @@ export class Recording {
       recipe: req.recipe,
       budget: req.budget,
       slice: 1_000_000,
-      checkpointEvery: req.checkpointEvery ?? 2_000_000,
-      fullEvery: 8,
+      checkpointEvery: req.checkpointEvery ?? 1_000_000,
+      fullEvery: 16,
       captureAt: [...(req.captureAt ?? [])].sort((a, b) => a - b),
     };
     const captured: RecordResult['captured'] = [];

@@ -1,5 +1,6 @@
-// Opens a session file as the untrusted input it is (DESIGN.md section 5): the header is checked
-// before SQLite sees the file, the connection is read-only with defensive settings, the schema
+// Opens a session file as the untrusted input it is (DESIGN.md section 5): the header and the
+// page checksums (page_seal.ts) are checked before SQLite sees the file, the connection is
+// read-only with defensive settings (trusted_schema off, cell size checks, no mmap), the schema
 // must be exactly ours (so no trigger, view or default from the file can ever run), the b-trees
 // are checked, and every blob and text is bounded. Any failure is a SessionFileError whose
 // message says what is wrong with the file, in words a user can act on.
