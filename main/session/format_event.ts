@@ -28,7 +28,8 @@ export function describeEvent(e: MachineEvent, symbolize?: Symbolize): string {
       const err = e.errorCode === null ? '' : ` error ${'0x' + e.errorCode.toString(16)}${e.vector === 14 ? ` [${pageFaultBits(e.errorCode)}]` : ''}`;
       const cr2 = e.vector === 14 ? ` cr2 ${hex64(e.cr2)}` : '';
       const nested = e.previousVector !== null ? ` while delivering vector ${e.previousVector}` : '';
-      return `${e.mnemonic} (vector ${e.vector}) at ${at(e.rip, symbolize)} in CPL ${e.cpl}${err}${cr2}, depth ${e.depth}${nested}${e.promoted ? ', promoted to #DF' : ''}, stack ${e.stack}`;
+      const handler = e.delivered ? `, handler on stack ${e.stack}` : ', never reached its handler';
+      return `${e.mnemonic} (vector ${e.vector}) at ${at(e.rip, symbolize)} in CPL ${e.cpl}${err}${cr2}, depth ${e.depth}${nested}${e.promoted ? ', promoted to #DF' : ''}${handler}`;
     }
     case 'interrupt':
       return `interrupt vector ${e.vector} (${e.source}) at ${at(e.rip, symbolize)} in CPL ${e.cpl}, stack ${e.stack}`;
