@@ -1,16 +1,17 @@
-// API calls as the IPC handlers run them, on the real services over a real recorded session:
-// calls from anywhere but the app's own top-level page are refused, malformed arguments never
-// reach the services, and the main process keeps track of open and unsaved sessions.
+// API calls as the IPC handlers run them, on the real services over a real recording of the
+// guest kernel panicking: calls from anywhere but the app's own top-level page are refused,
+// malformed arguments never reach the services, the panic is found, and the main process keeps
+// track of open and unsaved sessions.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionInfo } from '../../preload/api.ts';
+import { Mark, type EventDetail, type SessionInfo } from '../../preload/api.ts';
 import { createServices, type Services } from '../../main/services.ts';
 import { APP_ENTRY_URL, APP_ORIGIN } from '../../main/electron/app_origin.ts';
 import { runCall, type CallContext, type CallSender } from '../../main/electron/api_call.ts';
 import { OpenSessions } from '../../main/electron/open_sessions.ts';
-import { recordThroughServer, tempDir } from './fixtures/recorded_run.ts';
+import { recordScenarioThroughServer, tempDir } from './fixtures/recorded_run.ts';
 
 const page: CallSender = { url: APP_ENTRY_URL, topFrame: true };
 
@@ -20,8 +21,8 @@ describe('API calls over IPC', () => {
   let bytes: Uint8Array;
 
   beforeAll(async () => {
-    const out = join(tempDir(), 'program.flt');
-    await recordThroughServer(out, 60, 2_000_000);
+    const out = join(tempDir(), 'null-deref-kernel.flt');
+    await recordScenarioThroughServer('null-deref-kernel', out);
     bytes = new Uint8Array(readFileSync(out));
     services = createServices({ libraryDir: tempDir(), mode: 'electron' });
     ctx = { services, origin: APP_ORIGIN, sessions: new OpenSessions() };
@@ -53,16 +54,20 @@ describe('API calls over IPC', () => {
     expect(await services.recentSessions()).toEqual([]);
   });
 
-  it('opens a recorded session, follows its unsaved changes, and forgets it when closed', async () => {
-    const info = (await runCall(ctx, 'openSession', page, [{ from: 'bytes', name: 'program.flt', bytes }])) as SessionInfo;
+  it('opens the recording, finds the panic, follows unsaved changes, and forgets the session when closed', async () => {
+    const info = (await runCall(ctx, 'openSession', page, [{ from: 'bytes', name: 'null-deref-kernel.flt', bytes }])) as SessionInfo;
     expect(info.events).toBeGreaterThan(0);
+    expect(info.outcome).toMatch(/panic/);
     expect(ctx.sessions.current?.id).toBe(info.id);
     expect(ctx.sessions.unsaved()).toEqual([]);
 
     const spans = await runCall(ctx, 'spans', page, [{ session: info.id, t0: info.tStart, t1: info.tEnd + 1, resolution: 1 }]);
     expect((spans as { lanes: unknown[] }).lanes.length).toBeGreaterThan(0);
 
-    await runCall(ctx, 'addBookmark', page, [info.id, { t: info.tStart, title: 'CPU 0', note: 'start' }]);
+    const panic = (await runCall(ctx, 'jump', page, [{ session: info.id, t: info.tStart, cpu: null, target: 'panic', direction: 1 }])) as EventDetail | null;
+    expect(panic?.mark).toBeOneOf([Mark.Panic, Mark.Oops]);
+
+    await runCall(ctx, 'addBookmark', page, [info.id, { t: panic!.t, title: 'CPU 0', note: 'the kernel gives up' }]);
     expect(ctx.sessions.unsaved().map((s) => s.id)).toEqual([info.id]);
 
     const saved = (await runCall(ctx, 'saveSession', page, [info.id])) as SessionInfo;
