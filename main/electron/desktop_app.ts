@@ -86,8 +86,12 @@ export function startDesktopApp(): void {
       });
       closeOnlyWhenSettled(w, commands, sessions, () => (quitting = false));
       // The page's state goes with it: so do the sessions it had open.
-      const forgetPage = () => void Promise.all(sessions.ids().map((id) => services.closeSession(id).catch(() => undefined)))
-        .then(() => sessions.clear());
+      const forgetPage = () => {
+        for (const id of sessions.ids()) {
+          sessions.forget(id);
+          void services.closeSession(id).catch(() => undefined);
+        }
+      };
       w.on('closed', () => {
         if (win === w) win = null;
         forgetPage();

@@ -65,10 +65,6 @@ export class OpenSessions {
     return [...this.byId.keys()];
   }
 
-  clear(): void {
-    for (const id of this.ids()) this.forget(id);
-  }
-
   get current(): SessionInfo | null {
     return this.currentId === null ? null : (this.byId.get(this.currentId) ?? null);
   }
