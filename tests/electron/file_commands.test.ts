@@ -1,5 +1,5 @@
 // The File menu's work on real session files with the real services: open a recorded file from
-// a path, bookmark it, Save back into that file, Save As a new one, the unsaved-changes question
+// a path, bookmark it, Save back into that file, Save As a new one, Export, the unsaved-changes question
 // and its three answers, a vanished recent file. Electron's dialogs are answered by the test
 // (Electron itself does not run here); everything else is the app's own code.
 
@@ -150,6 +150,16 @@ describe('File menu', () => {
     answers.question.push(2);
     expect(await files.settleUnsaved([])).toBe(true);
     expect(answers.question).toEqual([2]);
+  });
+
+  it('exports a Perfetto trace and a report to the files chosen', async () => {
+    await files.openPath(copyOf(recorded, join(dir, 'e.flt')));
+    answers.save.push(join(dir, 'e.trace.json'), join(dir, 'e.report.txt'));
+    await files.exportAs('perfetto');
+    await files.exportAs('panic-report');
+    expect(answers.errors).toEqual([]);
+    expect(JSON.parse(readFileSync(join(dir, 'e.trace.json'), 'utf8'))).toBeTypeOf('object');
+    expect(readFileSync(join(dir, 'e.report.txt'), 'utf8').length).toBeGreaterThan(0);
   });
 
   it('drops a recent file that is gone, saying why', async () => {
