@@ -2,6 +2,7 @@
 // a path, bookmark it, Save back into that file, Save As a new one, Export, the unsaved-changes
 // question and its three answers, a vanished recent file. Electron's dialogs are answered by the
 // test (Electron itself does not run here); everything else is the app's own code.
+
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
