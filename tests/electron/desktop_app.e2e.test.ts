@@ -3,6 +3,7 @@
 // the real machine and kernel, bookmark it, save the session with File > Save As, and reopen the
 // saved file. Skipped, saying why, where the Electron binary is not installed or (Linux) there is
 // no display to open a window on.
+
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
