@@ -26,6 +26,7 @@ import { sessionReport } from './session/report.ts';
 import { SessionView } from './present/session_view.ts';
 import * as check from './check_args.ts';
 import { RunManager } from './run_manager.ts';
+import { inspectServices } from './present/inspect/inspect_services.ts';
 import { SCENARIOS } from '../emulator/scenarios/catalogue.ts';
 
 export interface ServicesOptions {
@@ -189,6 +190,8 @@ export function createServices(options: ServicesOptions): Services {
       });
     },
     removeBookmark: async (id, bookmark) => session(id).removeBookmark(check.int(bookmark, 'id', 0, Number.MAX_SAFE_INTEGER)),
+
+    ...inspectServices(session),
 
     onRun: (listener) => {
       runListeners.add(listener);

@@ -7,6 +7,10 @@
 // wire codec (preload/wire_codec.ts) unchanged. 64-bit machine values travel as hex strings:
 // they are shown as text and compared for change highlighting, never computed on.
 
+import type { Inspection, InspectQuery, LockGraph, PanicReport } from './inspect_api.ts';
+
+export type * from './inspect_api.ts';
+
 /** '0x' followed by 16 hex digits. */
 export type Hex64 = string;
 
@@ -334,6 +338,10 @@ export interface FaultlineCalls {
   addBookmark(session: string, bookmark: Omit<Bookmark, 'id'>): Promise<Bookmark>;
   updateBookmark(session: string, bookmark: Bookmark): Promise<Bookmark>;
   removeBookmark(session: string, id: number): Promise<void>;
+
+  inspect(query: InspectQuery): Promise<Inspection>;
+  lockGraph(session: string): Promise<LockGraph>;
+  panicReport(session: string): Promise<PanicReport | null>;
 }
 
 export type ApiMethod = keyof FaultlineCalls;
@@ -346,6 +354,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'stateAt', 'step',
   'symbolize', 'source',
   'bookmarks', 'addBookmark', 'updateBookmark', 'removeBookmark',
+  'inspect', 'lockGraph', 'panicReport',
 ];
 
 export function isApiMethod(name: unknown): name is ApiMethod {

@@ -140,6 +140,16 @@ const CHECKS: Record<ApiMethod, ArgsCheck> = {
     return [id(a[0]), { id: check.int(b.id, 'id', 0, MAX_SEQ), ...bookmarkFields(b) }];
   },
   removeBookmark: (a) => (count(a, 2), [id(a[0]), check.int(a[1], 'id', 0, MAX_SEQ)]),
+
+  inspect: (a) => {
+    count(a, 1);
+    const q = check.obj(a[0], 'query');
+    const addr = q.addr === null ? null : text(q.addr, 'addr', 18);
+    if (addr !== null && !/^0x[0-9a-fA-F]{1,16}$/.test(addr)) throw new Error('bad argument addr: not 0x and 1 to 16 hex digits');
+    return [{ session: id(q.session), t: time(q.t), cpu: cpu(q.cpu), addr }];
+  },
+  lockGraph: sessionOnly,
+  panicReport: sessionOnly,
 };
 
 /** The checked arguments of `method`, or an Error saying which call and which argument is wrong. */

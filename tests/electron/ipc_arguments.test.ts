@@ -88,6 +88,12 @@ const CASES: Record<ApiMethod, { good: unknown[]; bad: [unknown[], string][] }> 
   },
   updateBookmark: { good: ['s1', { id: 3, ...bookmark }], bad: [[['s1', { id: -3, ...bookmark }], 'id'], [['s1', bookmark], 'id']] },
   removeBookmark: { good: ['s1', 3], bad: [[['s1', 'three'], 'id'], [['s1', 2 ** 60], 'id']] },
+  inspect: {
+    good: [{ session: 's1', t: 10, cpu: 0, addr: '0xffff800000102000' }],
+    bad: [[[{ session: 's1', t: 10, cpu: 0, addr: 'kernel' }], 'addr'], [[{ session: 's1', t: 10, cpu: -1, addr: null }], 'cpu'], [[{ session: 's1', t: 'now', cpu: 0, addr: null }], 't']],
+  },
+  lockGraph: { good: ['s1'], bad: [[[3], 'session']] },
+  panicReport: { good: ['s1'], bad: [[[null], 'session']] },
 };
 
 describe('IPC argument checks', () => {

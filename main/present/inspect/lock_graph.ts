@@ -1,0 +1,90 @@
+// The lock-dependency graph of a recording: an edge A -> B each time a CPU acquired B while
+// holding A (the order lockdep learns), kept at the instant it was first taken. A cycle in it is
+// a possible deadlock even when no run ever waited: T1 A->B, T2 B->C, T3 C->A.
+
+import type { MachineEvent } from '../../../emulator/machine/events.ts';
+import { decodeTrace } from '../../../emulator/machine/trace_format.ts';
+import type { LockEdge, LockGraph } from '../../../preload/inspect_api.ts';
+
+type TraceEvent = Extract<MachineEvent, { kind: 'trace' }>;
+
+/** Locks each CPU holds after `events` (LOCK_ACQUIRED adds, LOCK_RELEASE removes), in acquisition order. */
+export function locksHeldAfter(events: readonly TraceEvent[]): Map<number, { name: string; addr: bigint; since: number }[]> {
+  const held = new Map<number, { name: string; addr: bigint; since: number }[]>();
+  for (const e of events) {
+    const v = decodeTrace(e.type, e.args, e.text);
+    const list = held.get(e.cpu) ?? [];
+    if (v.name === 'LOCK_ACQUIRED') list.push({ name: v.lockName || `lock ${v.lock.toString(16)}`, addr: v.lock, since: e.t });
+    else if (v.name === 'LOCK_RELEASE') {
+      for (let at = list.length - 1; at >= 0; at--) {
+        if (list[at]!.addr === v.lock) {
+          list.splice(at, 1);
+          break;
+        }
+      }
+    } else continue;
+    held.set(e.cpu, list);
+  }
+  return held;
+}
+
+/** The first cycle found by depth-first search, as locks in order with the first repeated. */
+export function findCycle(edges: readonly { from: string; to: string }[]): string[] {
+  const next = new Map<string, string[]>();
+  for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (n: string): string[] | null => {
+    state.set(n, 'open');
+    path.push(n);
+    for (const m of next.get(n) ?? []) {
+      if (state.get(m) === 'open') return [...path.slice(path.indexOf(m)), m];
+      if (state.get(m) === undefined) {
+        const found = visit(m);
+        if (found) return found;
+      }
+    }
+    path.pop();
+    state.set(n, 'done');
+    return null;
+  };
+  for (const n of [...next.keys()].sort()) {
+    if (state.get(n) !== undefined) continue;
+    const found = visit(n);
+    if (found) return found;
+  }
+  return [];
+}
+
+export function lockGraph(events: readonly TraceEvent[], task: (pid: number) => string | null): LockGraph {
+  const held = new Map<number, string[]>();
+  const edges = new Map<string, LockEdge>();
+  const locks = new Set<string>();
+  for (const e of events) {
+    const v = decodeTrace(e.type, e.args, e.text);
+    if (v.name !== 'LOCK_ACQUIRED' && v.name !== 'LOCK_RELEASE' && v.name !== 'LOCK_ACQUIRE') continue;
+    const lock = v.lockName || `lock ${v.lock.toString(16)}`;
+    locks.add(lock);
+    const list = held.get(e.cpu) ?? [];
+    held.set(e.cpu, list);
+    // The order is learnt when the lock is asked for (LOCK_ACQUIRE), before any waiting: that is
+    // the instant a deadlock would start.
+    if (v.name === 'LOCK_ACQUIRE') {
+      for (const from of list) {
+        const key = `${from}\u0000${lock}`;
+        if (from !== lock && !edges.has(key)) edges.set(key, { from, to: lock, t: e.t, cpu: e.cpu, task: task(e.pid), inCycle: false });
+      }
+    } else if (v.name === 'LOCK_ACQUIRED') list.push(lock);
+    else {
+      const at = list.lastIndexOf(lock);
+      if (at >= 0) list.splice(at, 1);
+    }
+  }
+  const all = [...edges.values()];
+  const cycle = findCycle(all);
+  for (let i = 0; i + 1 < cycle.length; i++) {
+    const edge = edges.get(`${cycle[i]}\u0000${cycle[i + 1]}`);
+    if (edge) edge.inCycle = true;
+  }
+  return { locks: [...locks].sort(), edges: all, cycle };
+}
