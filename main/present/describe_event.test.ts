@@ -27,7 +27,8 @@ describe('event descriptions', () => {
     const user = describeEvent(pageFault(3, 5), names);
     expect(user.mark).toBe(Mark.Fault);
     expect(user.task).toBe('readkptr');
-    expect(user.explain).toContain('SIGSEGV');
+    expect(user.explain).toBe('CPU 1 tried to read 0xffffffff80144eb0 in user mode; the page is present but supervisor-only (U/S=0), so the MMU raised #PF ' +
+      'with error code 0x5. Nothing is wrong with the kernel: its page-fault handler sends SIGSEGV to pid 2 (readkptr), and the rest of the system goes on.');
     expect(user.fields).toContainEqual(['CR2', '0xffffffff80144eb0']);
     const kernel = describeEvent(pageFault(0, 2), names);
     expect(kernel.explain).toContain('oops, then panic');

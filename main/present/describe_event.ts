@@ -42,6 +42,19 @@ export function decodeSelectorCode(code: number): string {
   return `${table} entry ${index}${code & 2 ? ` (the gate of vector ${index})` : ''}${code & 1 ? ', external event' : ''}`;
 }
 
+function processName(pid: number, names: Names): string {
+  const task = names.task(pid);
+  return task === null ? `pid ${pid}` : `pid ${pid} (${task})`;
+}
+
+/** A user-mode access that faulted, and which paging bit refused it (SDM Vol. 3, 4.6). */
+function userAccessWhy(code: number, cr2: bigint): string {
+  const what = code & 16 ? 'execute' : code & 2 ? 'write' : 'read';
+  if (!(code & 1)) return `${what} ${hex64(cr2)} in user mode; nothing is mapped there (P=0)`;
+  const bit = code & 16 ? 'supervisor-only (U/S=0) or execute-disabled (XD=1)' : code & 2 ? 'supervisor-only (U/S=0) or read-only (R/W=0)' : 'supervisor-only (U/S=0)';
+  return `${what} ${hex64(cr2)} in user mode; the page is present but ${bit}`;
+}
+
 function describeException(ev: Extract<MachineEvent, { kind: 'exception' }>, names: Names): [string, [string, string][], string] {
   const m = ev.mnemonic;
   const fields: [string, string][] = [
@@ -71,8 +84,8 @@ function describeException(ev: Extract<MachineEvent, { kind: 'exception' }>, nam
   } else if (ev.vector === 14) {
     const user = (ev.errorCode ?? 0) & 4;
     explain = ev.cpl === 3
-      ? `A page fault in ${mode}: the program touched ${hex64(ev.cr2)} and the MMU refused (${decodePageFaultCode(ev.errorCode ?? 0)}). ` +
-        `Nothing is wrong with the kernel: its page-fault handler will send the process a signal (SIGSEGV), and the rest of the system goes on.`
+      ? `CPU ${ev.cpu} tried to ${userAccessWhy(ev.errorCode ?? 0, ev.cr2)}, so the MMU raised #PF with error code 0x${(ev.errorCode ?? 0).toString(16)}. ` +
+        `Nothing is wrong with the kernel: its page-fault handler sends SIGSEGV to ${processName(ev.pid, names)}, and the rest of the system goes on.`
       : `A page fault in ${mode} at ${hex64(ev.cr2)}${user ? '' : ' (a kernel access)'}. If the faulting instruction is in the exception table ` +
         `(copy_from_user and friends), the handler jumps to its fixup and the system call fails with -EFAULT; otherwise this is a kernel bug: oops, then panic.`;
   } else if (ev.vector === 13) {
@@ -98,7 +111,7 @@ function describeTrace(v: TraceView, names: Names): [string, [string, string][],
           : `The system call returns to user mode (SYSRET) with result ${v.result}.`];
     case 'SIGNAL_GENERATE':
       return [`${v.signalName} for pid ${v.pid}`, [['reason', v.reason], ['fault address', h(v.faultAddr)]],
-        `The kernel decides to signal the process (${v.reason || v.signalName}); the fault was the program's, so only the program pays for it.`];
+        `The kernel sends ${v.signalName} to ${processName(v.pid, names)} (${v.reason || v.signalName}); the fault was the program's, so only the program pays for it.`];
     case 'SIGNAL_DELIVER':
       return [`deliver ${v.signalName}`, [['handler', where(v.handler, names)], ['frame', h(v.frame)], ['alternate stack', v.onAltStack ? 'yes' : 'no']],
         `The kernel builds a signal frame ${v.onAltStack ? 'on the alternate signal stack (sigaltstack)' : 'on the user stack'} and returns to the handler.`];
