@@ -102,7 +102,7 @@ export class RunManager {
     const progress = this.snapshot(live, outcome, error);
     try {
       const client = await SessionClient.open(live.path);
-      const view = await SessionView.open(this.newSessionId(), basename(live.path), client, false);
+      const view = await SessionView.open(this.newSessionId(), basename(live.path), client);
       this.adopt(view);
       progress.session = await view.info();
     } catch (err) {

@@ -55,7 +55,7 @@ export function createServices(options: ServicesOptions): Services {
     return s;
   };
 
-  async function openPath(path: string, name: string, live: boolean): Promise<SessionInfo> {
+  async function openPath(path: string, name: string): Promise<SessionInfo> {
     let client: SessionClient;
     try {
       client = await SessionClient.open(path);
@@ -65,7 +65,7 @@ export function createServices(options: ServicesOptions): Services {
       throw new Error(message.split(path).join(name));
     }
     try {
-      const view = await SessionView.open(`s${nextSession++}`, name, client, live);
+      const view = await SessionView.open(`s${nextSession++}`, name, client);
       sessions.set(view.id, view);
       return await view.info();
     } catch (err) {
@@ -97,7 +97,6 @@ export function createServices(options: ServicesOptions): Services {
   }
 
   async function save(view: SessionView): Promise<SessionInfo> {
-    if (view.live) throw new Error('the run is still recording: save its bookmarks when it has ended');
     writeBookmarks(view.path, view.bookmarks(), new Date());
     view.dirty = false;
     return view.info();
@@ -132,12 +131,12 @@ export function createServices(options: ServicesOptions): Services {
       const r = check.obj(request, 'request');
       if (r.from === 'recent') {
         const key = check.str(r.key, 'key', 300);
-        return openPath(library.pathOf(key), basename(key), false);
+        return openPath(library.pathOf(key), basename(key));
       }
       if (r.from === 'bytes') {
         const name = check.str(r.name, 'name', 300);
         const bytes = check.bytes(r.bytes, 'bytes', MAX_OPEN_BYTES);
-        return openPath(library.importBytes(name, bytes), name, false);
+        return openPath(library.importBytes(name, bytes), name);
       }
       throw new Error('open: unknown request');
     },

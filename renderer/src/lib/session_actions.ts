@@ -19,7 +19,7 @@ export async function loadHome(): Promise<void> {
   }
 }
 
-function showSession(info: SessionInfo, follow: boolean): void {
+function showSession(info: SessionInfo): void {
   const fresh = app.session?.id !== info.id;
   app.session = info;
   app.view = 'session';
@@ -30,9 +30,6 @@ function showSession(info: SessionInfo, follow: boolean): void {
     setViewport(info.tStart, Math.max(info.tEnd, info.tStart + 1));
     seek(info.tStart);
     void api.bookmarks(info.id).then((b) => (app.bookmarks = b), reportError);
-  } else if (follow) {
-    // A live run: keep showing everything recorded so far.
-    setViewport(info.tStart, Math.max(info.tEnd, info.tStart + 1));
   }
   requestPass('data', 'timeline', 'overview');
 }
@@ -41,7 +38,7 @@ export function onRunProgress(p: RunProgress): void {
   if (app.run !== null && app.run.runId !== p.runId) return;
   app.run = p;
   if (p.error !== null) app.error = p.error;
-  if (p.session !== null) showSession(p.session, p.phase === 'running' || p.phase === 'starting');
+  if (p.session !== null) showSession(p.session);
   if (p.phase === 'finished' || p.phase === 'stopped' || p.phase === 'failed') void loadHome();
 }
 
@@ -78,7 +75,7 @@ export async function openSession(request: OpenRequest): Promise<void> {
     app.error = null;
     const info = await api.openSession(request);
     app.run = null;
-    showSession(info, false);
+    showSession(info);
     app.notice = `opened ${info.name}`;
   } catch (err) {
     reportError(err);
