@@ -192,8 +192,14 @@ export class Machine implements SystemContext {
     this.stopCause = null;
     this.stopMask = 0;
     for (const k of stopOn) this.stopMask |= 1 << k;
+    if (this.bootCpuStartPending) {
+      this.bootCpuStartPending = false;
+      const v0 = this.vcpus[0]!;
+      this.startCpu(v0, v0.cpu.rip, v0.cpu.regNum(4));
+    }
     while (this.stopCause === null) {
       if (this.poweredOff) { this.stopCause = 'power-off'; break; }
+      if (this.clock >= this.stopAtTime) { this.stopCause = 'condition'; break; }
       const left = maxInstructions - retiredTotal;
       if (left <= 0) { this.stopCause = 'budget'; break; }
       if (until && until()) { this.stopCause = 'condition'; break; }
@@ -213,7 +219,7 @@ export class Machine implements SystemContext {
       this.takeInterrupt(v);
       if (v.state !== RunState.Running) continue;
       // Run to the end of the turn, the budget, or this CPU's next timer deadline.
-      let slice = Math.min(this.turnLeft, left);
+      let slice = Math.min(this.turnLeft, left, this.stopAtTime - this.clock);
       const deadline = v.apic.nextTimerDeadline();
       if (deadline > this.clock && deadline - this.clock < slice) slice = deadline - this.clock;
       if (v.shadow) slice = 1; // the instruction after STI runs before any interrupt
@@ -237,6 +243,23 @@ export class Machine implements SystemContext {
     this.stopMask = 0;
     this.log?.flush();
     return { cause: this.stopCause, instructions: retiredTotal, time: this.clock };
+  }
+
+  /** The clock value at which the current run stops (runUntil); Infinity otherwise. */
+  private stopAtTime = Infinity;
+
+  /**
+   * Runs to the first instruction boundary at or after time `t` (or an earlier stop: power-off,
+   * shutdown, every CPU idle for good, the budget). Stopping here and running on gives exactly
+   * the execution of an uninterrupted run: the machine only takes interrupts where it would anyway.
+   */
+  runUntil(t: number, maxInstructions = Number.MAX_SAFE_INTEGER): RunResult {
+    this.stopAtTime = t;
+    try {
+      return this.run(maxInstructions);
+    } finally {
+      this.stopAtTime = Infinity;
+    }
   }
 
   private nextTurn(): void {
@@ -270,7 +293,7 @@ export class Machine implements SystemContext {
       if (v.state === RunState.Halted && (v.cpu.flags.bits & 0x200) !== 0) next = Math.min(next, v.apic.nextTimerDeadline());
     }
     if (next === Infinity) return false;
-    this.clock = Math.max(this.clock, next);
+    this.clock = Math.max(this.clock, Math.min(next, this.stopAtTime));
     for (const v of this.vcpus) this.wakeIfPending(v);
     return true;
   }
@@ -328,6 +351,9 @@ export class Machine implements SystemContext {
     this.startCpu(v, req.rip, req.rsp);
   }
 
+  /** CPU 0's start event waits for the first run, so an observer attached after boot() sees it. */
+  private bootCpuStartPending = false;
+
   /** The image booted last (a reset boots it again, as a PC reboots from its disk). */
   image: GuestImage | null = null;
   bootResult: BootResult | null = null;
@@ -347,6 +373,7 @@ export class Machine implements SystemContext {
     this.bootResult = r;
     for (const v of this.vcpus) { v.state = RunState.WaitStartup; v.apic.powerOn(); v.pid = -1; }
     this.vcpus[0]!.enterBootState(r.entry, r.stackTop, r.bootInfoPhys, 0, r.gdtPhys, r.pml4Phys);
+    this.bootCpuStartPending = true;
     this.onReset = () => { if (this.image) this.boot(this.image); };
     return r;
   }
@@ -537,9 +564,15 @@ export class Machine implements SystemContext {
     if (isFull) {
       pages = [];
       const bytes = this.mem.bytes;
+      const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      const perPage = PAGE / 4;
       for (let p = 0; p * PAGE < this.mem.size; p++) {
-        const page = bytes.subarray(p * PAGE, (p + 1) * PAGE);
-        if (page.some((b) => b !== 0)) pages.push([p, page.slice()]);
+        // Most of RAM is still zero: scan a word at a time and keep only pages holding something.
+        let nonZero = false;
+        for (let k = p * perPage, end = k + perPage; k < end; k++) {
+          if (words[k] !== 0) { nonZero = true; break; }
+        }
+        if (nonZero) pages.push([p, bytes.slice(p * PAGE, (p + 1) * PAGE)]);
       }
       this.resetDirty();
     } else pages = this.takeDirtyPages();

@@ -82,3 +82,21 @@ describe('determinism', () => {
     expect(r.m.mem.read64(DATA)).toBe(finalData);
   });
 });
+
+describe('runUntil', () => {
+  it('stops at the first instruction boundary at or after t, and running on matches an uninterrupted run', () => {
+    const straight = racing();
+    straight.m.run(60_000);
+    const stepped = racing();
+    for (const t of [1234, 5000, 17_777, 30_001]) {
+      const r = stepped.m.runUntil(t);
+      expect(r.time).toBeGreaterThanOrEqual(t);
+      expect(r.time - t).toBeLessThanOrEqual(1);
+    }
+    // Same machine state after the same number of ticks either way.
+    stepped.m.runUntil(straight.m.clock);
+    expect(stepped.m.clock).toBe(straight.m.clock);
+    expect(stepped.m.mem.read64(DATA)).toBe(straight.m.mem.read64(DATA));
+    expect(stepped.m.vcpus.map((v) => v.save())).toEqual(straight.m.vcpus.map((v) => v.save()));
+  });
+});
