@@ -52,7 +52,7 @@ export function walkFrames(mem: StackMemory, rip: bigint, rsp: bigint, rbp: bigi
  * Words from RSP up to the last frame found (at most `limit`), each named: saved RBPs, return
  * addresses, and the canary slot of every frame whose function is `guarded` (or holds the guard).
  */
-export function stackSlots(mem: StackMemory, rsp: bigint, frames: WalkedStack['frames'], guard: bigint | null, smashed: string | null, limit = 64): StackSlot[] {
+export function stackSlots(mem: StackMemory, rsp: bigint, frames: WalkedStack['frames'], guard: bigint | null, smashed: string | null, limit = 192): StackSlot[] {
   const notes = new Map<bigint, Pick<StackSlot, 'note' | 'kind'>>();
   for (let i = 0; i + 1 < frames.length; i++) {
     const f = frames[i]!, caller = frames[i + 1]!;
