@@ -2,6 +2,7 @@
 // with the keys of the help overlay, and come back to the gallery.
 
 import { expect, test } from '@playwright/test';
+import { expectRunFinished } from './run_outcome.ts';
 import { screenshot } from './screens.ts';
 import { startServer, type RunningServer } from './server.ts';
 
@@ -27,7 +28,7 @@ test('keyboard only: run a scenario, jump, step, zoom, help, back', async ({ pag
     await page.keyboard.press('ArrowRight');
   }
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('outcome')).toHaveAttribute('data-phase', 'finished', { timeout: 150_000 });
+  await expectRunFinished(page);
 
   // Help overlay lists the keys; Escape closes it.
   await page.keyboard.press('?');
