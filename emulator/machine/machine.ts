@@ -34,7 +34,7 @@ export interface MachineConfig {
   maxResets?: number;
 }
 
-export type StopCause = 'budget' | 'power-off' | 'all-halted' | 'shutdown' | 'condition' | 'event' | 'reset';
+export type StopCause = 'budget' | 'time' | 'power-off' | 'all-halted' | 'shutdown' | 'condition' | 'event' | 'reset';
 
 export interface RunResult {
   cause: StopCause;
@@ -119,7 +119,7 @@ export class Machine implements SystemContext {
     this.vcpus = [];
     for (let i = 0; i < n; i++) {
       this.vcpus.push(new VCpu(i, this.mem, this.code, this.sys, {
-        now: () => this.clock,
+        now: () => this.now(),
         sendIpi: (ipi) => this.routeIpi(ipi),
         onEoi: (vector) => this.recordEoi(this.vcpus[i]!, vector),
       }));
@@ -157,8 +157,16 @@ export class Machine implements SystemContext {
     return this.log;
   }
 
+  /** The CPU whose interpreter is running right now (its progress counts towards the time). */
+  private running: VCpu | null = null;
+
+  /**
+   * The current time: the clock plus the instructions the running CPU has retired so far in its
+   * slice, so an event raised by an instruction in the middle of a slice (SYSCALL, OUT to the
+   * trace port, an APIC write, RDTSC) is stamped with that instruction's own time.
+   */
   now(): number {
-    return this.clock;
+    return this.running === null ? this.clock : this.clock + this.running.interp.progress;
   }
 
   apicRead(v: VCpu, msr: number): bigint | null {
@@ -199,7 +207,7 @@ export class Machine implements SystemContext {
     }
     while (this.stopCause === null) {
       if (this.poweredOff) { this.stopCause = 'power-off'; break; }
-      if (this.clock >= this.stopAtTime) { this.stopCause = 'condition'; break; }
+      if (this.clock >= this.stopAtTime) { this.stopCause = 'time'; break; }
       const left = maxInstructions - retiredTotal;
       if (left <= 0) { this.stopCause = 'budget'; break; }
       if (until && until()) { this.stopCause = 'condition'; break; }
@@ -224,7 +232,9 @@ export class Machine implements SystemContext {
       if (deadline > this.clock && deadline - this.clock < slice) slice = deadline - this.clock;
       if (v.shadow) slice = 1; // the instruction after STI runs before any interrupt
       const wasShadow = v.shadow;
+      this.running = v;
       const reason = v.interp.run(slice);
+      this.running = null;
       const n = v.interp.retired;
       this.clock += n;
       retiredTotal += n;
@@ -398,7 +408,7 @@ export class Machine implements SystemContext {
    */
   private emit(kind: EventKind, v: VCpu, flags: number): number {
     if ((this.stopMask >>> kind) & 1) this.requestStop('event');
-    return this.log ? this.log.begin(kind, v.id, flags, v.pid, this.clock) : -1;
+    return this.log ? this.log.begin(kind, v.id, flags, v.pid, this.now()) : -1;
   }
 
   private put(w: number, n: number, value: number): void {

@@ -20,6 +20,11 @@ export const enum StopReason {
 export class Interpreter {
   /** Instructions retired by the last run(). */
   retired = 0;
+  /**
+   * Instructions retired so far by the run in progress, before the one executing now: what
+   * the machine adds to its clock to time an event raised in the middle of a run.
+   */
+  progress = 0;
   // The page instructions are being fetched from: its linear base and decoded slots.
   private pageBase = NaN;
   private pageSlots: (Instr | undefined)[] = [];
@@ -62,6 +67,7 @@ export class Interpreter {
         }
         cpu.rip = rip;
         cpu.nextRip = rip + ins.len;
+        this.progress = n;
         ins.exec(cpu, ins);
         rip = cpu.nextRip;
         n++;

@@ -6,7 +6,6 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { EventBatch } from '../../emulator/machine/events.ts';
 import type { StopCause } from '../../emulator/machine/machine.ts';
 import { buildMachine } from './machine_recipe.ts';
-import { stepToward } from '../session/time_travel.ts';
 import { Control, type EmulatorJob, type EmulatorReport } from './emulator_protocol.ts';
 import type { RecorderMessage } from '../session/recorder_protocol.ts';
 import type { StopReason } from '../session/outcome.ts';
@@ -17,7 +16,7 @@ const report = (r: EmulatorReport) => parent.postMessage(r);
 const send = (m: RecorderMessage, transfer: ArrayBuffer[] = []) => recorder.postMessage(m, transfer);
 
 const STOP_REASONS: Record<StopCause, StopReason> = {
-  'budget': 'budget', 'power-off': 'power-off', 'all-halted': 'idle', 'shutdown': 'triple-fault',
+  'budget': 'budget', 'time': 'budget', 'power-off': 'power-off', 'all-halted': 'idle', 'shutdown': 'triple-fault',
   'condition': 'cancelled', 'event': 'cancelled', 'reset': 'reset',
 };
 
@@ -49,17 +48,17 @@ async function main(): Promise<void> {
     if (Atomics.load(control, 0) === Control.Stop) { stop = 'cancelled'; break; }
     const left = job.budget - instructions;
     if (left <= 0) { stop = 'budget'; break; }
-    const capture = job.captureAt[captured];
-    let n = Math.min(job.slice, left, Math.max(1, nextCheckpoint - machine.clock));
-    if (capture !== undefined) n = Math.min(n, stepToward(machine.clock, capture));
-    const r = machine.run(n);
+    // Run a slice, but stop exactly at the next checkpoint or capture instant.
+    const capture = job.captureAt[captured] ?? Infinity;
+    const until = Math.min(machine.clock + Math.min(job.slice, left), nextCheckpoint, capture);
+    const r = machine.runUntil(Math.max(until, machine.clock + 1), left);
     instructions += r.instructions;
     report({ type: 'progress', instructions, t: machine.clock, events });
     while (captured < job.captureAt.length && machine.clock >= job.captureAt[captured]!) {
       report({ type: 'captured', asked: job.captureAt[captured]!, t: machine.clock, cpus: machine.vcpus.map((v) => v.save()) });
       captured++;
     }
-    if (r.cause !== 'budget') { stop = STOP_REASONS[r.cause]; break; }
+    if (r.cause !== 'budget' && r.cause !== 'time') { stop = STOP_REASONS[r.cause]; break; }
   }
   machine.flushEvents();
   send({ type: 'finish', stop, instructions });

@@ -33,30 +33,13 @@ function decodeSnapshot(blob: Uint8Array, id: number): MachineSnapshot {
   }
 }
 
-/** Single steps this close to the target, so every path to an instant stops at the same boundary. */
-const FINE_STEPS = 4096;
-
-/** The next run budget on the way from `clock` to `t`: big steps, then single steps near t. */
-export function stepToward(clock: number, t: number): number {
-  const gap = t - clock;
-  return gap > FINE_STEPS ? gap - FINE_STEPS : 1;
-}
-
 /**
  * Runs `machine` to the first instruction boundary at or after time t and returns the
- * instructions retired. `run(n)` may overshoot its budget by an exception delivery or an idle
- * skip, by amounts that depend on where the run started; stepping one instruction at a time
- * over the last FINE_STEPS ticks makes the stop independent of the start, so a restored machine
- * stops exactly where an uninterrupted run does.
+ * instructions retired. The machine takes interrupts only where an uninterrupted run would, so
+ * a restored machine stops exactly where the recording run passed.
  */
 export function advanceTo(machine: Machine, t: number): number {
-  let retired = 0;
-  while (machine.clock < t) {
-    const r = machine.run(stepToward(machine.clock, t));
-    retired += r.instructions;
-    if (r.cause !== 'budget') break;
-  }
-  return retired;
+  return machine.clock < t ? machine.runUntil(t).instructions : 0;
 }
 
 /**

@@ -100,3 +100,24 @@ describe('runUntil', () => {
     expect(stepped.m.vcpus.map((v) => v.save())).toEqual(straight.m.vcpus.map((v) => v.save()));
   });
 });
+
+describe('event time', () => {
+  it('stamps an event with the time of the instruction that raised it, wherever the run was split', () => {
+    const stamps = (split: number | null) => {
+      const b = new BareMetal();
+      b.load(0x100000, assemble('mov rax, 1\nnop\nnop\nsyscall\nhlt', 0x100000));
+      b.load(0x7000, assemble('nop\nsysretq', 0x7000));
+      b.map(0x100000, 1 | 4);
+      const v = b.m.vcpus[0]!;
+      v.star = (0x13n << 48n) | (0x08n << 32n); v.lstar = 0x7000;
+      b.start(0, 0x100000, 0x9ff0, 3);
+      if (split !== null) b.m.runUntil(split);
+      b.run(100);
+      return b.of('priv-switch').map((e) => [e.cause, e.t]);
+    };
+    // SYSCALL is the 4th instruction (time 3), SYSRET the 2nd of the handler (time 5).
+    expect(stamps(null)).toEqual([['syscall', 3], ['sysret', 5]]);
+    expect(stamps(2)).toEqual(stamps(null));
+    expect(stamps(4)).toEqual(stamps(null));
+  });
+});
