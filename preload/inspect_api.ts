@@ -105,6 +105,22 @@ export interface StackView {
   slots: StackSlot[];
 }
 
+/** One instruction around RIP, with the C source line it was compiled from. */
+export interface DisassemblyLine {
+  addr: Hex64;
+  /** symbol+offset, or null (user code). */
+  symbol: string | null;
+  bytes: string;
+  /** The instruction in NASM syntax, with the symbol of a branch target. */
+  text: string;
+  /** The instruction RIP points at. */
+  current: boolean;
+  file: string | null;
+  line: number | null;
+  /** The text of that source line. */
+  source: string | null;
+}
+
 export interface IdtRow {
   vector: number;
   mnemonic: string;
@@ -137,6 +153,7 @@ export interface Inspection {
   note: string | null;
   cpl: number;
   control: RegisterBits[];
+  disassembly: DisassemblyLine[];
   fault: FaultInFocus | null;
   cascade: CascadeStep[];
   walk: PageWalk | null;

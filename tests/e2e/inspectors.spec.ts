@@ -83,6 +83,12 @@ for (const [scenario, ist] of [['kernel-stack-overflow', true], ['kernel-stack-o
     await expect(page.getByTestId('stack-where')).toContainText('guard page');
     await screenshot(page, `inspector-stack-${scenario}`);
 
+    // The instruction that overflowed, in the recursing function, under its C line.
+    await page.getByTestId('tab-code').click();
+    await expect(page.getByTestId('disassembly-rip')).toContainText('recurse+0x');
+    await expect(page.getByTestId('disassembly-source').first()).toContainText('kernel/crashlab.c:');
+    await screenshot(page, `inspector-code-${scenario}`);
+
     await page.getByTestId('tab-tables').click();
     const ist1 = page.locator('[data-testid="tss"] tr[data-name="IST1"]');
     const df = page.locator('[data-testid="idt"] tr[data-vector="8"]');

@@ -53,6 +53,10 @@ describe('inspecting recorded machines', () => {
     expect(r.stack?.frames[0]?.symbol).toMatch(/^recurse\+/);
     expect(r.idt.find((g) => g.vector === 8)?.ist).toBe(1);
     expect(r.tss.find((x) => x.name === 'IST1')?.usedBy).toContain('#DF');
+    const current = r.disassembly.find((l) => l.current);
+    expect(current?.symbol).toBe(r.stack?.frames[0]?.symbol);
+    expect(current?.file).toBe('kernel/crashlab.c');
+    expect(current?.source).not.toBeNull();
   });
 
   it('stack-smash: at the panic, the frames lead back to stack_smash, whose canary is overwritten', async () => {

@@ -3,13 +3,14 @@
 // exception in focus and its cascade, the locks held). Read-only: nothing here changes the file.
 
 import { EXCEPTION_MNEMONICS, hex64, type MachineEvent } from '../../../emulator/machine/events.ts';
-import { decodeCr0, decodeCr4, decodeEfer, decodePageFaultError, decodeRflags, decodeSelectorError, describePageFault, readIdt, readTss, readU64, walk, type BitField } from '../../../emulator/machine/inspect.ts';
+import { decodeCr0, decodeCr4, decodeEfer, decodePageFaultError, decodeRflags, decodeSelectorError, describePageFault, readIdt, readTss, readU64, readVirtual, walk, type BitField } from '../../../emulator/machine/inspect.ts';
 import type { Machine } from '../../../emulator/machine/machine.ts';
 import type { VCpu } from '../../../emulator/machine/vcpu.ts';
 import { TraceType } from '../../../emulator/machine/trace_format.ts';
-import type { FaultInFocus, IdtRow, Inspection, InspectQuery, PageWalk, RegisterBits, StackView, TssRow } from '../../../preload/inspect_api.ts';
+import type { DisassemblyLine, FaultInFocus, IdtRow, Inspection, InspectQuery, PageWalk, RegisterBits, StackView, TssRow } from '../../../preload/inspect_api.ts';
 import type { SessionClient } from '../../session/session_client.ts';
 import { hexAddr, parseHex64 } from '../session_view.ts';
+import { disassembleAround } from './disassembly.ts';
 import { faultCascade } from './fault_cascade.ts';
 import { KernelSymbols } from './kernel_symbols.ts';
 import { locksHeldAfter } from './lock_graph.ts';
@@ -35,6 +36,8 @@ function reg(v: VCpu, r: number): bigint {
 export class Inspector {
   private readonly machineAt: MachineAt;
   private symbols: Promise<KernelSymbols> | null = null;
+  /** Source files by path, split into lines, as the session stores them. */
+  private readonly sources = new Map<string, Promise<string[] | null>>();
 
   constructor(private readonly client: SessionClient) {
     this.machineAt = new MachineAt(client);
@@ -61,17 +64,31 @@ export class Inspector {
       if (v === undefined) return `the machine has no CPU ${q.cpu}`;
       const walkView = this.walkFor(v, q.addr, focus);
       const stack = this.stackOf(v, symbols, smashedFn);
-      return { cpl: v.cpu.cpl, control: this.controlOf(v), walk: walkView, stack, idt: this.idtOf(v, symbols), tss: this.tssOf(v) };
+      const code = { bytes: (a: bigint, n: number) => readVirtual(v, num(a), n), symbolize: (a: bigint) => symbols.symbolize(a) };
+      const disassembly = disassembleAround(code, u64(v.cpu.rip));
+      return { cpl: v.cpu.cpl, control: this.controlOf(v), disassembly, walk: walkView, stack, idt: this.idtOf(v, symbols), tss: this.tssOf(v) };
     });
     const fault = focus === null ? null : this.faultView(focus, symbols);
     const base = { t: q.t, cpu: q.cpu, fault, cascade, locksHeld: held.map((l) => ({ addr: hexAddr(l.addr), name: l.name, since: l.since })) };
-    if (typeof read === 'string') return { ...base, note: read, cpl: 0, control: [], walk: null, stack: null, idt: [], tss: [] };
+    if (typeof read === 'string') return { ...base, note: read, cpl: 0, control: [], disassembly: [], walk: null, stack: null, idt: [], tss: [] };
     if (read.stack !== null) {
       const pcs = read.stack.frames.map((f, i) => parseHex64(f.pc) - (i === 0 ? 0n : 1n));
       await Promise.all(pcs.map(async (pc) => lines.set(pc, await this.client.query('lineOf', pc))));
       read.stack.frames = framesView(read.stack.frames.map((f) => ({ base: parseHex64(f.base), pc: parseHex64(f.pc), symbol: f.symbol })), (pc) => lines.get(pc) ?? null);
     }
-    return { ...base, note: null, ...read };
+    const disassembly = await this.withSource(read.disassembly);
+    return { ...base, note: null, ...read, disassembly };
+  }
+
+  /** Each instruction's source line (file, number and text), from the session's line table and sources. */
+  private async withSource(lines: Omit<DisassemblyLine, 'file' | 'line' | 'source'>[]): Promise<DisassemblyLine[]> {
+    return Promise.all(lines.map(async (l) => {
+      const at = l.symbol === null ? null : await this.client.query('lineOf', parseHex64(l.addr));
+      if (at === null) return { ...l, file: null, line: null, source: null };
+      let text = this.sources.get(at.file);
+      if (text === undefined) this.sources.set(at.file, (text = this.client.query('source', at.file).then((s) => s?.split('\n') ?? null)));
+      return { ...l, file: at.file, line: at.line, source: (await text)?.[at.line - 1]?.trim() ?? null };
+    }));
   }
 
   /** The exceptions of the cascade that ends at `focus`, oldest first, with a triple fault after them. */

@@ -6,7 +6,7 @@ import type { Inspection, InspectQuery, LockGraph, PanicReport } from '../../../
 import { api } from '../lib/api.ts';
 import { app, reportError } from '../lib/app_state.svelte.ts';
 
-export type InspectorTab = 'fault' | 'stack' | 'paging' | 'tables' | 'locks' | 'panic' | 'cpu';
+export type InspectorTab = 'fault' | 'code' | 'stack' | 'paging' | 'tables' | 'locks' | 'panic' | 'cpu';
 
 class InspectionState {
   tab = $state<InspectorTab>('fault');

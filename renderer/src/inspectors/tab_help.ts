@@ -3,11 +3,12 @@
 import type { InspectorTab } from './inspection.svelte.ts';
 
 export const TAB_TITLES: Record<InspectorTab, string> = {
-  fault: 'Fault', stack: 'Stack', paging: 'Page walk', tables: 'IDT · TSS', locks: 'Locks', panic: 'Panic report', cpu: 'CPU bits',
+  fault: 'Fault', code: 'Code', stack: 'Stack', paging: 'Page walk', tables: 'IDT · TSS', locks: 'Locks', panic: 'Panic report', cpu: 'CPU bits',
 };
 
 export const TAB_HELP: Record<InspectorTab, string> = {
   fault: 'The last exception on this CPU: what the CPU pushed, its error code bit by bit, and the chain of faults that led to it.',
+  code: 'The machine instructions around RIP, the one about to run highlighted, under the C line each was compiled from.',
   stack: 'The stack from RSP upwards: return addresses, saved frame pointers and canaries, and the functions that called each other.',
   paging: 'How the MMU translates one address: the four page-table entries it reads, and the bit that refuses the access.',
   tables: 'The interrupt table (which handler runs for each exception) and the TSS (which stack the CPU switches to).',
