@@ -7,6 +7,13 @@ import { recordingOf } from './recordings.ts';
 import { screenshot } from './screens.ts';
 import { startServer, type RunningServer } from './server.ts';
 
+/** The SVG path methods used here (the tests compile without the DOM library). */
+interface SvgPath {
+  getTotalLength(): number;
+  getPointAtLength(length: number): { x: number; y: number };
+  getScreenCTM(): { a: number; b: number; c: number; d: number; e: number; f: number };
+}
+
 let server: RunningServer;
 test.beforeAll(async () => {
   server = await startServer();
@@ -116,7 +123,15 @@ test('lock-cycle: the lock graph highlights lock_A -> lock_B -> lock_C -> lock_A
   const edge = page.locator('[data-testid="lock-edge"][data-from="lock_C"][data-to="lock_A"]');
   const title = await edge.locator('title').textContent();
   const firstTaken = /first taken at t (\d+)/.exec(title ?? '')![1]!;
-  await edge.click();
+  // An arrow is a curve: click on it, half-way along, not at the middle of its bounding box.
+  await edge.scrollIntoViewIfNeeded();
+  const point = await edge.evaluate((el) => {
+    const path = el as unknown as SvgPath;
+    const p = path.getPointAtLength(path.getTotalLength() / 2);
+    const m = path.getScreenCTM();
+    return { x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f };
+  });
+  await page.mouse.click(point.x, point.y);
   expect(before).not.toBe(`t = ${Number(firstTaken).toLocaleString('en-US')}`);
   await expect(page.getByTestId('playhead')).toHaveText(`t = ${Number(firstTaken).toLocaleString('en-US')}`);
   await screenshot(page, 'inspector-lock-edge-clicked');
