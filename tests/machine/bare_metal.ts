@@ -19,6 +19,41 @@ export function assemble(source: string, org: number): Uint8Array {
   return new Uint8Array(readFileSync(join(dir, 'a.bin')));
 }
 
+/** Assembly writing EDX:EAX = (hi, value) to MSR `msr`. */
+export function wrmsrAsm(msr: number, value: number, hi = 0): string {
+  return `mov ecx, ${msr}\nmov eax, ${value}\nmov edx, ${hi}\nwrmsr`;
+}
+
+/** Assembly that enables the x2APIC and starts its periodic timer on vector 0x20 (divide by 1). */
+export function periodicTimerAsm(count: number): string {
+  return [wrmsrAsm(0x80f, 0x1ff), wrmsrAsm(0x83e, 0xb), wrmsrAsm(0x832, 0x20 | (1 << 17)), wrmsrAsm(0x838, count)].join('\n');
+}
+
+/** A timer handler that counts its ticks at `counter` and signals EOI. */
+export function countingTimerHandlerAsm(counter: string): string {
+  return `push rax\npush rcx\npush rdx\nlock inc qword ptr [${counter}]\n${wrmsrAsm(0x80b, 0)}\npop rdx\npop rcx\npop rax\niretq`;
+}
+
+/**
+ * Work that mixes plain and LOCK'd read-modify-writes of shared data under timer interrupts:
+ * with several CPUs running it, any nondeterminism in the machine changes the result.
+ */
+export function racingLoopAsm(data: number, iterations: number, timerCount: number): string {
+  return `
+    ${periodicTimerAsm(timerCount)}
+    sti
+    mov rcx, ${iterations}
+  1: mov rax, [${data}]
+    imul rax, rax, 31
+    add rax, rcx
+    mov [${data}], rax
+    lock xadd [${data} + 8], rax
+    dec rcx
+    jnz 1b
+    cli
+    hlt`;
+}
+
 export const GDT = 0x5000, IDT = 0x6000, TSS = 0x8000, PML4 = 0x1000;
 export const KCODE = 0x08, KDATA = 0x10, UDATA = 0x1b, UCODE = 0x23, TSS_SEL = 0x28;
 

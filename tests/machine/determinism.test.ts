@@ -2,31 +2,15 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RECORD_WORDS, type EventBatch } from '../../emulator/machine/events.ts';
 import type { MachineSnapshot } from '../../emulator/machine/machine.ts';
-import { assemble, BareMetal } from './bare_metal.ts';
+import { assemble, BareMetal, countingTimerHandlerAsm, racingLoopAsm } from './bare_metal.ts';
 
 const DATA = 0x150000;
-const wrmsr = (msr: number, value: number, hi = 0) => `mov ecx, ${msr}\nmov eax, ${value}\nmov edx, ${hi}\nwrmsr`;
 
 /** Four CPUs racing on a shared counter under timer interrupts: any nondeterminism shows. */
 function racing(): BareMetal {
   const b = new BareMetal(4);
-  b.load(0x100000, assemble(`
-    ${wrmsr(0x80f, 0x1ff)}
-    ${wrmsr(0x83e, 0xb)}
-    ${wrmsr(0x832, 0x20 | (1 << 17))}
-    ${wrmsr(0x838, 3331)}
-    sti
-    mov rcx, 3000
-  1: mov rax, [${DATA}]
-    imul rax, rax, 31
-    add rax, rcx
-    mov [${DATA}], rax
-    lock xadd [${DATA} + 8], rax
-    dec rcx
-    jnz 1b
-    cli
-    hlt`, 0x100000));
-  b.load(0x7000, assemble(`push rax\npush rcx\npush rdx\nlock inc qword ptr [${DATA} + 16]\n${wrmsr(0x80b, 0)}\npop rdx\npop rcx\npop rax\niretq`, 0x7000));
+  b.load(0x100000, assemble(racingLoopAsm(DATA, 3000, 3331), 0x100000));
+  b.load(0x7000, assemble(countingTimerHandlerAsm(`${DATA} + 16`), 0x7000));
   b.gate(0x20, 0x7000);
   for (let i = 0; i < 4; i++) b.start(i, 0x100000, 0x20000 + 0x1000 * (i + 1) - 16, 0);
   return b;

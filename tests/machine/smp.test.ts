@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assemble, BareMetal } from './bare_metal.ts';
+import { assemble, BareMetal, wrmsrAsm } from './bare_metal.ts';
 
 // Shared data lives at 0x150000; each CPU's stack at 0x20000 + 0x1000 * (id + 1).
 const DATA = 0x150000;
@@ -8,7 +8,7 @@ const stackOf = (id: number) => 0x20000 + 0x1000 * (id + 1) - 16;
 /** Reads this CPU's APIC ID into RAX. */
 const APIC_ID = 'mov ecx, 0x802\nrdmsr';
 /** Writes EDX:EAX to the x2APIC register `msr`. */
-const wrmsr = (msr: number, value: number, hi = 0) => `mov ecx, ${msr}\nmov eax, ${value}\nmov edx, ${hi}\nwrmsr`;
+const wrmsr = wrmsrAsm;
 const EOI = wrmsr(0x80b, 0);
 
 describe('SMP', () => {

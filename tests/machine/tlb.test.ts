@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assemble, BareMetal, P, RW } from './bare_metal.ts';
+import { assemble, BareMetal, P, RW, wrmsrAsm } from './bare_metal.ts';
 
 const G = 0x100; // global page (with CR4.PGE)
 const A = 0x20, D = 0x40;
@@ -47,7 +47,7 @@ describe('paging state the CPU keeps and updates', () => {
 describe('interrupt shadow', () => {
   it('STI lets the next instruction run before a pending interrupt is taken (SDM 6.8.3)', () => {
     const b = new BareMetal();
-    const wr = (msr: number, v: number, hi = 0) => `mov ecx, ${msr}\nmov eax, ${v}\nmov edx, ${hi}\nwrmsr`;
+    const wr = wrmsrAsm;
     // Make a self-IPI pending with interrupts off, then STI; MOV: the MOV must run first.
     b.load(0x100000, assemble(`
       ${wr(0x80f, 0x1ff)}
