@@ -65,6 +65,12 @@ export interface FaultInFocus {
   errorBits: BitRow[];
   errorText: string;
   stack: string;
+  /**
+   * The frame the CPU pushed on the handler's stack, read from memory at the playhead (lowest
+   * address first: error code, RIP, CS, RFLAGS, RSP, SS), or empty when it is not there (not
+   * delivered, or the playhead is before the delivery, or the stack was reused since).
+   */
+  pushedFrame: { name: string; addr: Hex64; value: Hex64 }[];
 }
 
 /** One step of a nested exception, oldest first. */
@@ -84,7 +90,7 @@ export interface StackSlot {
   value: Hex64 | null;
   /** "return address into f+0x12", "saved RBP", "canary of f (intact)", "" for plain data. */
   note: string;
-  kind: 'data' | 'saved-rbp' | 'return' | 'canary-intact' | 'canary-overwritten' | 'unmapped';
+  kind: 'data' | 'saved-rbp' | 'return' | 'canary-intact' | 'canary-overwritten' | 'exception-frame' | 'unmapped';
 }
 
 export interface StackFrame {

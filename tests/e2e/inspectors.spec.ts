@@ -56,10 +56,20 @@ test('user-reads-kernel-pointer: the page walk names U/S, the error code reads P
   await expect(page.getByTestId('walk-result')).toContainText('supervisor-only (U/S=0)');
   await screenshot(page, 'inspector-page-walk-user-reads-kernel-pointer');
 
-  // Any address can be walked: the user program's own code is mapped.
+  // One tick later the kernel's handler runs, under the frame the CPU pushed on its stack.
+  await page.getByRole('button', { name: 'tick ▶' }).click();
+  await page.getByTestId('tab-fault').click();
+  await expect(page.getByTestId('pushed-frame')).toContainText('0x0000000000400078');
+  await expect(page.getByTestId('pushed-frame')).toContainText('error code');
+  await screenshot(page, 'inspector-pushed-frame-user-reads-kernel-pointer');
+
+  // Any address can be walked, as the CPU's current mode would touch it: in the handler (CPL 0)
+  // the program's own page is mapped, yet SMAP refuses it to the kernel.
+  await page.getByTestId('tab-paging').click();
   await page.getByTestId('walk-address').fill('0x400078');
   await page.getByTestId('walk-address').press('Enter');
-  await expect(page.getByTestId('walk-result')).toContainText('translates to physical');
+  await expect(page.getByTestId('walk-result')).toContainText('SMAP');
+  await screenshot(page, 'inspector-page-walk-typed-address');
 });
 
 test('missing-pf-and-df-handler: the cascade lists #PF -> #GP -> #DF -> triple fault with its rules; the IDT marks 14 and 8 empty', async ({ page }) => {

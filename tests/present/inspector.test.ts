@@ -37,6 +37,23 @@ describe('inspecting recorded machines', () => {
     expect(leaf.denies).toBe('U/S');
     expect(r.walk!.reason).toBe('the page is supervisor-only (U/S=0)');
     expect(r.cpl).toBe(3);
+    expect(r.fault?.pushedFrame).toEqual([]);
+  });
+
+  it('user-reads-kernel-pointer: one tick later the handler runs, under the frame the CPU pushed on RSP0', async () => {
+    const client = clients.get('user-reads-kernel-pointer')!;
+    const fault = (await client.query('events', { kinds: ['exception'], limit: 1 }))[0]!;
+    const r = await new Inspector(client).inspect({ session: 's', t: fault.t + 1, cpu: fault.cpu, addr: null });
+    expect(r.cpl).toBe(0);
+    const frame = new Map(r.fault!.pushedFrame.map((w) => [w.name, BigInt(w.value)]));
+    expect([...frame.keys()]).toEqual(['error code', 'RIP', 'CS', 'RFLAGS', 'RSP', 'SS']);
+    expect(frame.get('error code')).toBe(5n);
+    expect(frame.get('RIP')).toBe(0x400078n);
+    expect(frame.get('CS')! & 3n).toBe(3n);
+    const rsp0 = BigInt(r.tss.find((x) => x.name === 'RSP0')!.value!);
+    expect(frame.get('SS')).toBeDefined();
+    expect(BigInt(r.fault!.pushedFrame.at(-1)!.addr)).toBe(rsp0 - 8n);
+    expect(r.stack!.slots.filter((s) => s.kind === 'exception-frame')).toHaveLength(6);
   });
 
   it('missing-pf-and-df-handler: the IDT has no gate for #PF and #DF', async () => {

@@ -33,6 +33,20 @@ function reg(v: VCpu, r: number): bigint {
   return u64(v.cpu.regNum(r));
 }
 
+/**
+ * The frame the CPU pushed when it delivered `e` (SDM Vol. 3, 6.14.2, Figure 6-9): at the
+ * handler's RSP, the error code if any, then RIP, CS, RFLAGS, RSP, SS. Read from memory at the
+ * playhead, and shown only while its RIP slot still holds the RIP the event recorded.
+ */
+function pushedFrame(v: VCpu, e: ExceptionEvent): FaultInFocus['pushedFrame'] {
+  if (!e.delivered || e.handlerRsp === 0n) return [];
+  const names = [...(e.errorCode !== null ? ['error code'] : []), 'RIP', 'CS', 'RFLAGS', 'RSP', 'SS'];
+  const words = names.map((name, i) => ({ name, addr: e.handlerRsp + BigInt(i * 8), value: readU64(v, num(e.handlerRsp + BigInt(i * 8))) }));
+  const rip = words.find((w) => w.name === 'RIP')!;
+  if (rip.value !== BigInt.asUintN(64, e.rip) || words.some((w) => w.value === null)) return [];
+  return words.map((w) => ({ name: w.name, addr: hexAddr(w.addr), value: hexAddr(w.value!) }));
+}
+
 export class Inspector {
   private readonly machineAt: MachineAt;
   private symbols: Promise<KernelSymbols> | null = null;
@@ -63,12 +77,13 @@ export class Inspector {
       const v = m.vcpus[q.cpu];
       if (v === undefined) return `the machine has no CPU ${q.cpu}`;
       const walkView = this.walkFor(v, q.addr, focus);
-      const stack = this.stackOf(v, symbols, smashedFn);
+      const pushed = focus === null ? [] : pushedFrame(v, focus);
+      const stack = this.stackOf(v, symbols, smashedFn, new Map(pushed.map((w) => [parseHex64(w.addr), w.name])));
       const code = { bytes: (a: bigint, n: number) => readVirtual(v, num(a), n), symbolize: (a: bigint) => symbols.symbolize(a) };
       const disassembly = disassembleAround(code, u64(v.cpu.rip));
-      return { cpl: v.cpu.cpl, control: this.controlOf(v), disassembly, walk: walkView, stack, idt: this.idtOf(v, symbols), tss: this.tssOf(v) };
+      return { pushed, cpl: v.cpu.cpl, control: this.controlOf(v), disassembly, walk: walkView, stack, idt: this.idtOf(v, symbols), tss: this.tssOf(v) };
     });
-    const fault = focus === null ? null : this.faultView(focus, symbols);
+    const fault = focus === null ? null : this.faultView(focus, symbols, typeof read === 'string' ? [] : read.pushed);
     const base = { t: q.t, cpu: q.cpu, fault, cascade, locksHeld: held.map((l) => ({ addr: hexAddr(l.addr), name: l.name, since: l.since })) };
     if (typeof read === 'string') return { ...base, note: read, cpl: 0, control: [], disassembly: [], walk: null, stack: null, idt: [], tss: [] };
     if (read.stack !== null) {
@@ -76,8 +91,9 @@ export class Inspector {
       await Promise.all(pcs.map(async (pc) => lines.set(pc, await this.client.query('lineOf', pc))));
       read.stack.frames = framesView(read.stack.frames.map((f) => ({ base: parseHex64(f.base), pc: parseHex64(f.pc), symbol: f.symbol })), (pc) => lines.get(pc) ?? null);
     }
+    const { pushed: _, ...state } = read;
     const disassembly = await this.withSource(read.disassembly);
-    return { ...base, note: null, ...read, disassembly };
+    return { ...base, note: null, ...state, disassembly };
   }
 
   /** Each instruction's source line (file, number and text), from the session's line table and sources. */
@@ -105,11 +121,11 @@ export class Inspector {
     return faultCascade(events.filter((e) => e.kind === 'exception' || e.kind === 'triple-fault'));
   }
 
-  private faultView(e: ExceptionEvent, symbols: KernelSymbols): FaultInFocus {
+  private faultView(e: ExceptionEvent, symbols: KernelSymbols, pushed: FaultInFocus['pushedFrame']): FaultInFocus {
     const pf = e.vector === 14 && e.errorCode !== null;
     return {
       seq: e.seq, t: e.t, vector: e.vector, mnemonic: e.mnemonic, cpl: e.cpl, rip: hex64(e.rip), ripSymbol: symbols.symbolize(e.rip),
-      rsp: hex64(e.rsp), cr2: hex64(e.cr2), errorCode: e.errorCode, stack: e.stack,
+      rsp: hex64(e.rsp), cr2: hex64(e.cr2), errorCode: e.errorCode, stack: e.stack, pushedFrame: pushed,
       errorBits: pf ? rows(decodePageFaultError(e.errorCode!)) : [],
       errorText: e.errorCode === null ? 'this exception pushes no error code'
         : pf ? describePageFault(e.errorCode) : decodeSelectorError(e.errorCode).text,
@@ -146,7 +162,7 @@ export class Inspector {
     return pageWalkView(cr2, 'read', v.cpu.cpl === 3, walk(v, num(cr2), 'read', v.cpu.cpl === 3));
   }
 
-  private stackOf(v: VCpu, symbols: KernelSymbols, smashed: string | null): StackView {
+  private stackOf(v: VCpu, symbols: KernelSymbols, smashed: string | null, pushed: ReadonlyMap<bigint, string>): StackView {
     const rsp = reg(v, 4), rbp = reg(v, 5), rip = u64(v.cpu.rip);
     const mem = { read: (a: bigint) => readU64(v, num(a)), symbolize: (a: bigint) => symbols.symbolize(a) };
     const guardAddr = symbols.address('__stack_chk_guard');
@@ -159,7 +175,7 @@ export class Inspector {
     return {
       rsp: hexAddr(rsp), where, inGuardPage,
       frames: frames.map((f) => ({ base: hexAddr(f.base), pc: hexAddr(f.pc), symbol: f.symbol, file: null, line: null })),
-      slots: stackSlots(mem, rsp, frames, guard, smashed),
+      slots: stackSlots(mem, rsp, frames, guard, smashed, pushed),
     };
   }
 

@@ -52,8 +52,10 @@ export function walkFrames(mem: StackMemory, rip: bigint, rsp: bigint, rbp: bigi
  * Words from RSP up to the last frame found (at most `limit`), each named: saved RBPs, return
  * addresses, and the canary slot of every frame whose function is `guarded` (or holds the guard).
  */
-export function stackSlots(mem: StackMemory, rsp: bigint, frames: WalkedStack['frames'], guard: bigint | null, smashed: string | null, limit = 192): StackSlot[] {
+export function stackSlots(mem: StackMemory, rsp: bigint, frames: WalkedStack['frames'], guard: bigint | null, smashed: string | null,
+  pushed: ReadonlyMap<bigint, string> = new Map(), limit = 192): StackSlot[] {
   const notes = new Map<bigint, Pick<StackSlot, 'note' | 'kind'>>();
+  for (const [addr, name] of pushed) notes.set(addr, { note: `exception frame: ${name}, pushed by the CPU`, kind: 'exception-frame' });
   for (let i = 0; i + 1 < frames.length; i++) {
     const f = frames[i]!, caller = frames[i + 1]!;
     notes.set(f.base, { note: `saved RBP of ${caller.symbol?.split('+')[0] ?? 'the caller'}`, kind: 'saved-rbp' });
@@ -69,7 +71,9 @@ export function stackSlots(mem: StackMemory, rsp: bigint, frames: WalkedStack['f
       notes.set(slot, { note: `canary of ${fn}: overwritten (should be ${guard === null ? '__stack_chk_guard' : hexAddr(guard)})`, kind: 'canary-overwritten' });
     }
   }
-  const top = frames.length > 1 ? frames.at(-1)!.base + 16n : rsp + 8n * BigInt(limit);
+  const pushedTop = [...pushed.keys()].reduce((a, b) => (b + 8n > a ? b + 8n : a), 0n);
+  const walkedTop = frames.length > 1 ? frames.at(-1)!.base + 16n : rsp + 8n * BigInt(limit);
+  const top = pushedTop > walkedTop ? pushedTop : walkedTop;
   const slots: StackSlot[] = [];
   for (let a = rsp; a < top && slots.length < limit; a += 8n) {
     const value = mem.read(a);
