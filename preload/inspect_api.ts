@@ -189,6 +189,9 @@ export interface LockGraph {
 export interface PanicFrame {
   text: string;
   symbol: string;
+  /** The source line of the call this frame returns to, when the symbol is the kernel's. */
+  file: string | null;
+  line: number | null;
 }
 
 export interface PanicReport {

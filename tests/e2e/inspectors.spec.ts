@@ -151,6 +151,7 @@ test('stack-smash: the panic report frames move the playhead; the stack view sho
   await open(page, 'stack-smash');
   await page.getByTestId('tab-panic').click();
   await expect(page.getByTestId('panic-frames')).toContainText('stack_smash');
+  await expect(page.getByTestId('panic-frame-source').last()).toHaveText(/^kernel\/crashlab\.c:\d+$/);
   await screenshot(page, 'inspector-panic-report-stack-smash');
   const before = await page.getByTestId('playhead').textContent();
   await page.getByTestId('panic-frame').filter({ hasText: 'stack_smash' }).click();

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceType } from '../../emulator/machine/trace_format.ts';
 import { Inspector } from '../../main/present/inspect/inspector.ts';
-import { panicReport } from '../../main/present/inspect/panic_report.ts';
 import type { SessionClient } from '../../main/session/session_client.ts';
 import { openRecording } from './recorded_scenario.ts';
 
@@ -86,8 +85,9 @@ describe('inspecting recorded machines', () => {
     const canary = r.stack!.slots.find((s) => s.kind === 'canary-overwritten');
     expect(canary?.note).toMatch(/^canary of stack_smash: overwritten/);
 
-    const report = panicReport(await client.query('consoleText', Infinity), panic.t, panic.cpu)!;
+    const report = (await new Inspector(client).panicReport(await client.query('consoleText', Infinity), panic.t, panic.cpu))!;
     expect(report.title).toMatch(/^Kernel panic - not syncing: stack-protector/);
     expect(report.frames.map((f) => f.symbol)).toEqual(['__stack_chk_fail', 'stack_smash']);
+    expect(report.frames.map((f) => f.file)).toEqual(['kernel/stackprotector.c', 'kernel/crashlab.c']);
   });
 });

@@ -8,7 +8,6 @@ import * as check from '../../check_args.ts';
 import type { SessionView } from '../session_view.ts';
 import { Inspector } from './inspector.ts';
 import { lockGraph } from './lock_graph.ts';
-import { panicReport } from './panic_report.ts';
 
 export interface InspectCalls {
   inspect(query: InspectQuery): Promise<Inspection>;
@@ -46,7 +45,7 @@ export function inspectServices(session: (id: unknown) => SessionView): InspectC
       const view = session(id);
       const last = await view.client.query('step', Infinity, -1, { kinds: ['trace'], traceTypes: [TraceType.PANIC, TraceType.OOPS, TraceType.LOCKDEP] });
       if (last === null) return null;
-      return panicReport(await view.client.query('consoleText', Infinity), last.t, last.cpu);
+      return inspectorOf(view).panicReport(await view.client.query('consoleText', Infinity), last.t, last.cpu);
     },
   };
 }

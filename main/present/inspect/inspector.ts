@@ -7,7 +7,7 @@ import { decodeCr0, decodeCr4, decodeEfer, decodePageFaultError, decodeRflags, d
 import type { Machine } from '../../../emulator/machine/machine.ts';
 import type { VCpu } from '../../../emulator/machine/vcpu.ts';
 import { TraceType } from '../../../emulator/machine/trace_format.ts';
-import type { DisassemblyLine, FaultInFocus, IdtRow, Inspection, InspectQuery, PageWalk, RegisterBits, StackView, TssRow } from '../../../preload/inspect_api.ts';
+import type { DisassemblyLine, FaultInFocus, IdtRow, Inspection, InspectQuery, PanicReport, PageWalk, RegisterBits, StackView, TssRow } from '../../../preload/inspect_api.ts';
 import type { SessionClient } from '../../session/session_client.ts';
 import { hexAddr, parseHex64 } from '../session_view.ts';
 import { disassembleAround } from './disassembly.ts';
@@ -16,6 +16,7 @@ import { KernelSymbols } from './kernel_symbols.ts';
 import { locksHeldAfter } from './lock_graph.ts';
 import { MachineAt } from './machine_at.ts';
 import { pageWalkView } from './page_walk_view.ts';
+import { panicReport } from './panic_report.ts';
 import { framesView, stackSlots, walkFrames } from './stack_walk.ts';
 
 type ExceptionEvent = Extract<MachineEvent, { kind: 'exception' }>;
@@ -59,6 +60,20 @@ export class Inspector {
 
   private kernelSymbols(): Promise<KernelSymbols> {
     return (this.symbols ??= this.client.query('input', 'kernel').then((elf) => new KernelSymbols(elf)));
+  }
+
+  /** The kernel's report with each call-trace frame's source line (the call before its return address). */
+  async panicReport(console: string, t: number, cpu: number): Promise<PanicReport | null> {
+    const symbols = await this.kernelSymbols();
+    const calls = new Map<string, bigint>();
+    panicReport(console, t, cpu, (f) => {
+      const start = symbols.address(f.symbol);
+      if (start !== null) calls.set(`${f.symbol}+${f.offset}`, start + f.offset - 1n);
+      return null;
+    });
+    const lines = new Map<string, { file: string; line: number } | null>();
+    await Promise.all([...calls].map(async ([key, addr]) => lines.set(key, await this.client.query('lineOf', addr))));
+    return panicReport(console, t, cpu, (f) => lines.get(`${f.symbol}+${f.offset}`) ?? null);
   }
 
   async inspect(q: InspectQuery): Promise<Inspection> {
