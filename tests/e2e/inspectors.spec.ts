@@ -63,6 +63,12 @@ test('user-reads-kernel-pointer: the page walk names U/S, the error code reads P
   await expect(page.getByTestId('pushed-frame')).toContainText('error code');
   await screenshot(page, 'inspector-pushed-frame-user-reads-kernel-pointer');
 
+  // In the handler the CPU is in ring 0, with SMEP and SMAP on.
+  await page.getByTestId('tab-cpu').click();
+  await expect(page.getByTestId('cpl-ring')).toHaveAttribute('aria-label', 'privilege ring 0');
+  await expect(page.locator('[data-testid="control-CR4"] [data-bit="SMAP"]')).toHaveAttribute('data-set', '1');
+  await screenshot(page, 'inspector-cpu-bits-user-reads-kernel-pointer');
+
   // Any address can be walked, as the CPU's current mode would touch it: in the handler (CPL 0)
   // the program's own page is mapped, yet SMAP refuses it to the kernel.
   await page.getByTestId('tab-paging').click();
@@ -144,6 +150,8 @@ test('lock-cycle: the lock graph highlights lock_A -> lock_B -> lock_C -> lock_A
   await page.mouse.click(point.x, point.y);
   expect(before).not.toBe(`t = ${Number(firstTaken).toLocaleString('en-US')}`);
   await expect(page.getByTestId('playhead')).toHaveText(`t = ${Number(firstTaken).toLocaleString('en-US')}`);
+  // At that instant the CPU that closes the cycle holds lock_C and asks for lock_A.
+  await expect(page.getByTestId('locks-held')).toContainText('lock_C');
   await screenshot(page, 'inspector-lock-edge-clicked');
 });
 
