@@ -2,7 +2,7 @@
 // from the committed guest image, through the emulator host and recorder, exactly as the app's
 // Run button does (main/run_manager.ts). Each scenario is recorded once per test process.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findScenario } from '../../emulator/scenarios/catalogue.ts';
@@ -17,7 +17,11 @@ export function recordingOf(scenarioId: string): Promise<string> {
   if (p === undefined) {
     const s = findScenario(scenarioId);
     if (s === undefined) throw new Error(`no scenario ${scenarioId}`);
-    dir ??= mkdtempSync(join(tmpdir(), 'faultline-recordings-'));
+    if (dir === null) {
+      const fresh = mkdtempSync(join(tmpdir(), 'faultline-recordings-'));
+      process.once('exit', () => rmSync(fresh, { recursive: true, force: true }));
+      dir = fresh;
+    }
     const out = join(dir, `${scenarioId}.flt`);
     p = record(scenarioRecordRequest(s.id, s, out)).done.then((r) => r.path);
     made.set(scenarioId, p);
