@@ -45,6 +45,7 @@ test('user-reads-kernel-pointer: the page walk names U/S, the error code reads P
   await expect(code.locator('[data-bit="P"]')).toHaveText('P=1');
   await expect(code.locator('[data-bit="W"]')).toHaveText('W=0');
   await expect(code.locator('[data-bit="U"]')).toHaveText('U=1');
+  await expect(page.getByTestId('fault-stack')).toContainText('RSP0 from the TSS');
   await expect(page.getByTestId('event-panel')).toContainText(/SIGSEGV to pid \d+ \(\w+\)/);
   await screenshot(page, 'inspector-fault-user-reads-kernel-pointer');
 
@@ -102,6 +103,8 @@ for (const [scenario, ist] of [['kernel-stack-overflow', true], ['kernel-stack-o
   test(`${scenario}: RSP is in the guard page; the TSS and IDT say which stack #DF gets`, async ({ page }) => {
     await open(page, scenario);
     await firstFault(page);
+    // The last exception of the cascade: #DF on IST1, or a fault while delivering #DF on the broken stack.
+    await expect(page.getByTestId('fault-stack')).toContainText(ist ? 'IST1 from the TSS' : 'the stack it was already on');
     await page.getByTestId('tab-stack').click();
     await expect(page.getByTestId('stack-where')).toContainText('guard page');
     await screenshot(page, `inspector-stack-${scenario}`);
