@@ -53,4 +53,16 @@ test('run "a user program reads a kernel address" from the gallery and scrub to 
   await page.mouse.up();
   await expect(page.getByTestId('console')).not.toContainText('the kernel leaked');
   await expect(registers.getByTestId('cpl')).toHaveText('CPL 0');
+
+  // Brush the first tenth of the overview: the lanes show that range, with fewer events in view.
+  // (The drag starts clear of the current range's edge handle, which would resize it instead.)
+  const everything = await summary.textContent();
+  const overview = (await page.getByTestId('overview').boundingBox())!;
+  await page.mouse.move(overview.x + 20, overview.y + overview.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(overview.x + overview.width / 10, overview.y + overview.height / 2, { steps: 6 });
+  await page.mouse.up();
+  await expect(summary).not.toHaveText(everything!);
+  await screenshot(page, 'overview-brushed');
+  await expect(summary).not.toContainText('SIGSEGV');
 });
