@@ -87,20 +87,28 @@ describe('privilege checks', () => {
 
 describe('SYSCALL and SYSRET', () => {
   const STAR = (0x13n << 48n) | (0x08n << 32n); // SYSRET: CS = 0x23, SS = 0x1b; SYSCALL: CS = 0x08
-  it('round-trips between CPL 3 and CPL 0 with RCX/R11 and the FMASK', () => {
+
+  /** User code at 0x100000 making system calls into `kernel` (at LSTAR = 0x7000); #GP halts. */
+  function syscallMachine(user: string, kernel: string, fmask = 0): BareMetal {
     const b = new BareMetal();
-    b.load(0x100000, assemble('mov rax, 42\nsyscall\nmov rbx, rax\nhlt', 0x100000));
-    b.load(0x7000, assemble('add rax, 1\nsysretq', 0x7000));
+    b.load(0x100000, assemble(user, 0x100000));
+    b.load(0x7000, assemble(kernel, 0x7000));
     b.load(0x7100, assemble('hlt', 0x7100));
     b.gate(13, 0x7100);
     b.map(0x100000, P | US);
     b.map(0x101000, P | RW | US);
     b.tssStack('rsp0', 0x9ff0);
     const v = b.m.vcpus[0]!;
-    v.star = STAR; v.lstar = 0x7000; v.fmask = 0x200;
+    v.star = STAR; v.lstar = 0x7000; v.fmask = fmask;
     b.start(0, 0x100000, 0x101ff0, 3);
     v.cpu.flags.set(0x202);
     b.run();
+    return b;
+  }
+
+  it('round-trips between CPL 3 and CPL 0 with RCX/R11 and the FMASK', () => {
+    const b = syscallMachine('mov rax, 42\nsyscall\nmov rbx, rax\nhlt', 'add rax, 1\nsysretq', 0x200);
+    const v = b.m.vcpus[0]!;
     const sw = b.of('priv-switch');
     expect(sw.map((e) => e.cause)).toEqual(['syscall', 'sysret', 'exception']);
     expect(sw[0]).toMatchObject({ fromCpl: 3, toCpl: 0, ripAfter: 0x7000n });
@@ -112,17 +120,7 @@ describe('SYSCALL and SYSRET', () => {
   });
 
   it('SYSRET to a non-canonical RCX raises #GP(0) at CPL 0', () => {
-    const b = new BareMetal();
-    b.load(0x100000, assemble('syscall', 0x100000));
-    b.load(0x7000, assemble('mov rcx, 0x0000800000000000\nsysretq', 0x7000));
-    b.load(0x7100, assemble('hlt', 0x7100));
-    b.gate(13, 0x7100);
-    b.map(0x100000, P | US);
-    b.map(0x101000, P | RW | US);
-    const v = b.m.vcpus[0]!;
-    v.star = STAR; v.lstar = 0x7000;
-    b.start(0, 0x100000, 0x101ff0, 3);
-    b.run();
+    const b = syscallMachine('syscall', 'mov rcx, 0x0000800000000000\nsysretq');
     expect(b.of('exception')[0]).toMatchObject({ vector: 13, errorCode: 0, cpl: 0 });
   });
 });
