@@ -62,15 +62,21 @@ export class RunManager {
     return this.snapshot(live, null, null);
   }
 
-  /** Pause and resume wait on the emulator host (renderer/NEEDS.md): until then they say so. */
+  /** Holds the emulator between two slices; the machine keeps its state until resumed. */
   pause(runId: string): RunProgress {
-    this.current(runId);
-    throw new Error('pausing a run is not supported yet: stop it, or let it finish');
+    const live = this.current(runId);
+    if (live.phase !== 'running') throw new Error(`the run is ${live.phase}, not running`);
+    live.recording.pause();
+    live.phase = 'paused';
+    return this.snapshot(live, null, null);
   }
 
   resume(runId: string): RunProgress {
-    this.current(runId);
-    throw new Error('pausing a run is not supported yet, so there is nothing to resume');
+    const live = this.current(runId);
+    if (live.phase !== 'paused') throw new Error(`the run is ${live.phase}, not paused`);
+    live.recording.resume();
+    live.phase = 'running';
+    return this.snapshot(live, null, null);
   }
 
   private current(runId: string): Live {

@@ -23,6 +23,8 @@ interface Pending {
 export interface RemoteRecording {
   readonly done: Promise<RecordResult>;
   stop(): void;
+  pause(): void;
+  resume(): void;
 }
 
 export class EmulatorHostClient {
@@ -37,7 +39,8 @@ export class EmulatorHostClient {
     const { onProgress, ...request } = req;
     const done = new Promise<RecordResult>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress }));
     this.process().postMessage({ type: 'record', id, request });
-    return { done, stop: () => this.child?.postMessage({ type: 'stop', id }) };
+    const send = (type: 'stop' | 'pause' | 'resume') => () => this.child?.postMessage({ type, id });
+    return { done, stop: send('stop'), pause: send('pause'), resume: send('resume') };
   }
 
   /** Ends the process; runs still going fail. */

@@ -10,7 +10,9 @@ export type RemoteRecordRequest = Omit<RecordRequest, 'onProgress'>;
 
 export type HostRequest =
   | { type: 'record'; id: number; request: RemoteRecordRequest }
-  | { type: 'stop'; id: number };
+  | { type: 'stop'; id: number }
+  | { type: 'pause'; id: number }
+  | { type: 'resume'; id: number };
 
 export type HostReply =
   | { type: 'progress'; id: number; progress: RecordProgress }

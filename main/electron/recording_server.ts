@@ -9,20 +9,22 @@ export interface HostPort {
   postMessage(reply: HostReply): void;
 }
 
-export type RecordFn = (req: RecordRequest) => Pick<Recording, 'done' | 'stop'>;
+type Control = Pick<Recording, 'done' | 'stop' | 'pause' | 'resume'>;
+
+export type RecordFn = (req: RecordRequest) => Control;
 
 export class RecordingServer {
-  private readonly running = new Map<number, Pick<Recording, 'done' | 'stop'>>();
+  private readonly running = new Map<number, Control>();
 
   constructor(private readonly port: HostPort, private readonly record: RecordFn) {}
 
   handle(message: HostRequest): void {
-    if (message.type === 'stop') {
-      this.running.get(message.id)?.stop();
+    if (message.type === 'stop' || message.type === 'pause' || message.type === 'resume') {
+      this.running.get(message.id)?.[message.type]();
       return;
     }
     const { id, request } = message;
-    let recording: Pick<Recording, 'done' | 'stop'>;
+    let recording: Control;
     try {
       recording = this.record({ ...request, onProgress: (progress) => this.port.postMessage({ type: 'progress', id, progress }) });
     } catch (err) {

@@ -22,7 +22,7 @@ export interface EmulatorJob {
 }
 
 /** Control word shared with the worker (an Int32Array over a SharedArrayBuffer). */
-export const Control = { Run: 0, Stop: 1 } as const;
+export const Control = { Run: 0, Stop: 1, Pause: 2 } as const;
 
 export type EmulatorReport =
   | { type: 'progress'; instructions: number; t: number; events: number }

@@ -45,6 +45,8 @@ async function main(): Promise<void> {
         snapshot.pages.map(([, page]) => page.buffer as ArrayBuffer));
       nextCheckpoint = machine.clock + job.checkpointEvery;
     }
+    // Paused: sleep on the control word until resumed or stopped (the machine holds its state).
+    while (Atomics.load(control, 0) === Control.Pause) Atomics.wait(control, 0, Control.Pause, 1000);
     if (Atomics.load(control, 0) === Control.Stop) { stop = 'cancelled'; break; }
     const left = job.budget - instructions;
     if (left <= 0) { stop = 'budget'; break; }

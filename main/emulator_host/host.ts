@@ -57,6 +57,18 @@ export class Recording {
   /** Asks the emulator to stop at the end of its current slice; the file is finished as cut short. */
   stop(): void {
     Atomics.store(this.control, 0, Control.Stop);
+    Atomics.notify(this.control, 0);
+  }
+
+  /** Holds the emulator after its current slice; everything recorded so far is committed. */
+  pause(): void {
+    Atomics.compareExchange(this.control, 0, Control.Run, Control.Pause);
+  }
+
+  /** Lets a paused emulator go on exactly where it was. */
+  resume(): void {
+    Atomics.compareExchange(this.control, 0, Control.Pause, Control.Run);
+    Atomics.notify(this.control, 0);
   }
 
   private start(req: RecordRequest): Promise<RecordResult> {
