@@ -13,9 +13,11 @@ export interface StackMemory {
   symbolize(addr: bigint): string | null;
 }
 
-export interface WalkedStack {
-  frames: { base: bigint; pc: bigint; symbol: string | null }[];
-  slots: StackSlot[];
+/** A frame found by the walk: its RBP, the address it runs at (or returns to), and its symbol. */
+export interface WalkedFrame {
+  base: bigint;
+  pc: bigint;
+  symbol: string | null;
 }
 
 const MAX_FRAMES = 32;
@@ -33,8 +35,8 @@ function returnSymbol(mem: StackMemory, ret: bigint): string | null {
   return plus < 0 ? `${s}+0x1` : `${s.slice(0, plus)}+0x${(BigInt(s.slice(plus + 1)) + 1n).toString(16)}`;
 }
 
-export function walkFrames(mem: StackMemory, rip: bigint, rsp: bigint, rbp: bigint): WalkedStack['frames'] {
-  const frames: WalkedStack['frames'] = [{ base: rbp, pc: rip, symbol: mem.symbolize(rip) }];
+export function walkFrames(mem: StackMemory, rip: bigint, rsp: bigint, rbp: bigint): WalkedFrame[] {
+  const frames: WalkedFrame[] = [{ base: rbp, pc: rip, symbol: mem.symbolize(rip) }];
   let base = rbp, floor = rsp;
   while (frames.length < MAX_FRAMES && base >= floor && base - floor < MAX_FRAME_SIZE) {
     const saved = mem.read(base), ret = mem.read(base + 8n);
@@ -52,7 +54,7 @@ export function walkFrames(mem: StackMemory, rip: bigint, rsp: bigint, rbp: bigi
  * Words from RSP up to the last frame found (at most `limit`), each named: saved RBPs, return
  * addresses, and the canary slot of every frame whose function is `guarded` (or holds the guard).
  */
-export function stackSlots(mem: StackMemory, rsp: bigint, frames: WalkedStack['frames'], guard: bigint | null, smashed: string | null,
+export function stackSlots(mem: StackMemory, rsp: bigint, frames: WalkedFrame[], guard: bigint | null, smashed: string | null,
   pushed: ReadonlyMap<bigint, string> = new Map(), limit = 192): StackSlot[] {
   const notes = new Map<bigint, Pick<StackSlot, 'note' | 'kind'>>();
   for (const [addr, name] of pushed) notes.set(addr, { note: `exception frame: ${name}, pushed by the CPU`, kind: 'exception-frame' });
@@ -84,7 +86,7 @@ export function stackSlots(mem: StackMemory, rsp: bigint, frames: WalkedStack['f
   return slots;
 }
 
-export function framesView(frames: WalkedStack['frames'], line: (pc: bigint) => { file: string; line: number } | null): StackFrame[] {
+export function framesView(frames: WalkedFrame[], line: (pc: bigint) => { file: string; line: number } | null): StackFrame[] {
   return frames.map((f, i) => {
     // A return address is the instruction after the call: its line is the call's at pc - 1.
     const l = line(i === 0 ? f.pc : f.pc - 1n);
