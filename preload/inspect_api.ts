@@ -147,6 +147,7 @@ export interface TssRow {
 }
 
 export interface HeldLock {
+  cpu: number;
   addr: Hex64;
   name: string;
   since: number;
@@ -166,6 +167,7 @@ export interface Inspection {
   stack: StackView | null;
   idt: IdtRow[];
   tss: TssRow[];
+  /** Locks held at the playhead, on every CPU. */
   locksHeld: HeldLock[];
 }
 

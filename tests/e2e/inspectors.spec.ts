@@ -154,7 +154,7 @@ test('lock-cycle: the lock graph highlights lock_A -> lock_B -> lock_C -> lock_A
   expect(before).not.toBe(`t = ${Number(firstTaken).toLocaleString('en-US')}`);
   await expect(page.getByTestId('playhead')).toHaveText(`t = ${Number(firstTaken).toLocaleString('en-US')}`);
   // At that instant the CPU that closes the cycle holds lock_C and asks for lock_A.
-  await expect(page.getByTestId('locks-held')).toContainText('lock_C');
+  await expect(page.getByTestId('locks-held').locator('li.selected')).toContainText('lock_C');
   await screenshot(page, 'inspector-lock-edge-clicked');
 });
 

@@ -81,10 +81,11 @@ export class Inspector {
     const focus = focusEvent?.kind === 'exception' ? focusEvent : null;
     const [cascade, lockEvents, smashed] = await Promise.all([
       focus === null ? [] : this.cascadeOf(focus),
-      this.client.query('events', { kinds: ['trace'], traceTypes: [TraceType.LOCK_ACQUIRED, TraceType.LOCK_RELEASE], cpus: [q.cpu], to: Math.floor(q.t) + 1 }),
+      this.client.query('events', { kinds: ['trace'], traceTypes: [TraceType.LOCK_ACQUIRED, TraceType.LOCK_RELEASE], to: Math.floor(q.t) + 1 }),
       this.client.query('step', Math.floor(q.t) + 1, -1, { kinds: ['trace'], traceTypes: [TraceType.STACK_PROTECTOR] }),
     ]);
-    const held = locksHeldAfter(lockEvents.filter((e): e is TraceEvent => e.kind === 'trace')).get(q.cpu) ?? [];
+    const held = [...locksHeldAfter(lockEvents.filter((e): e is TraceEvent => e.kind === 'trace'))]
+      .sort(([a], [b]) => a - b).flatMap(([cpu, locks]) => locks.map((l) => ({ cpu, addr: hexAddr(l.addr), name: l.name, since: l.since })));
     const smashedFn = smashed?.kind === 'trace' ? smashed.text : null;
     const lines = new Map<bigint, { file: string; line: number } | null>();
 
@@ -99,7 +100,7 @@ export class Inspector {
       return { pushed, cpl: v.cpu.cpl, control: this.controlOf(v), disassembly, walk: walkView, stack, idt: this.idtOf(v, symbols), tss: this.tssOf(v) };
     });
     const fault = focus === null ? null : this.faultView(focus, symbols, typeof read === 'string' ? [] : read.pushed);
-    const base = { t: q.t, cpu: q.cpu, fault, cascade, locksHeld: held.map((l) => ({ addr: hexAddr(l.addr), name: l.name, since: l.since })) };
+    const base = { t: q.t, cpu: q.cpu, fault, cascade, locksHeld: held };
     if (typeof read === 'string') return { ...base, note: read, cpl: 0, control: [], disassembly: [], walk: null, stack: null, idt: [], tss: [] };
     if (read.stack !== null) {
       const pcs = read.stack.frames.map((f, i) => parseHex64(f.pc) - (i === 0 ? 0n : 1n));

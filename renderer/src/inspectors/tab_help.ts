@@ -12,7 +12,7 @@ export const TAB_HELP: Record<InspectorTab, string> = {
   stack: 'The stack from RSP upwards: return addresses, saved frame pointers and canaries, and the functions that called each other.',
   paging: 'How the MMU translates one address: the four page-table entries it reads, and the bit that refuses the access.',
   tables: 'The interrupt table (which handler runs for each exception) and the TSS (which stack the CPU switches to).',
-  locks: 'Locks this CPU holds, and every lock order seen in the run: a cycle in the graph is a deadlock waiting to happen.',
+  locks: 'Locks each CPU holds, and every lock order seen in the run: a cycle in the graph is a deadlock waiting to happen.',
   panic: 'The kernel\'s own report of the crash as it printed it; click a frame to go there.',
   cpu: 'The privilege ring and the control registers, bit by bit: what mode the CPU is in and which protections are on.',
 };
