@@ -168,9 +168,13 @@ export function createServices(options: ServicesOptions): Services {
     stateAt: async (id, t) => session(id).stateAt(check.num(t, 't')),
     step: async (q) => {
       const s = check.obj(q, 'query');
-      session(s.session);
+      const view = session(s.session);
       const t = check.num(s.t, 't');
-      return t + check.oneOf(s.direction, 'direction', [1, -1] as const);
+      const direction = check.oneOf(s.direction, 'direction', [1, -1] as const);
+      const unit = check.oneOf(s.unit, 'unit', ['instruction', 'event'] as const);
+      // One instruction of the selected CPU; an "event" step is one clock tick of the machine.
+      if (unit === 'instruction') return view.stepInstruction(t, check.int(s.cpu, 'cpu', 0, 255), direction);
+      return t + direction;
     },
 
     symbolize: async (id, addr) => session(id).symbolInfo(check.str(addr, 'addr', 18)),

@@ -228,6 +228,7 @@ export class Machine implements SystemContext {
       if (v.state !== RunState.Running) continue;
       // Run to the end of the turn, the budget, or this CPU's next timer deadline.
       let slice = Math.min(this.turnLeft, left, this.stopAtTime - this.clock);
+      if (v.id === this.stepCpu) slice = Math.min(slice, 1); // runCpuInstruction: one, then stop
       const deadline = v.apic.nextTimerDeadline();
       if (deadline > this.clock && deadline - this.clock < slice) slice = deadline - this.clock;
       if (v.shadow) slice = 1; // the instruction after STI runs before any interrupt
@@ -249,6 +250,7 @@ export class Machine implements SystemContext {
       }
       v.cpu.attention = false;
       if (this.turnLeft <= 0) this.nextTurn();
+      if (v.id === this.stepCpu && (n > 0 || reason === StopReason.Fault)) { this.stepDone = true; this.stopCause = 'time'; break; }
     }
     this.stopMask = 0;
     this.log?.flush();
@@ -269,6 +271,26 @@ export class Machine implements SystemContext {
       return this.run(maxInstructions);
     } finally {
       this.stopAtTime = Infinity;
+    }
+  }
+
+  /** The CPU whose next instruction ends the current run (runCpuInstruction), or -1. */
+  private stepCpu = -1;
+  private stepDone = false;
+
+  /**
+   * Runs until CPU `cpu` has executed one more instruction (or taken a fault), the other CPUs
+   * running their turns as usual, but for at most `maxTicks` ticks: the "step one instruction of
+   * this CPU" of a debugger. Returns whether the CPU executed one.
+   */
+  runCpuInstruction(cpu: number, maxTicks: number): boolean {
+    this.stepCpu = cpu;
+    this.stepDone = false;
+    try {
+      this.runUntil(this.clock + maxTicks);
+      return this.stepDone;
+    } finally {
+      this.stepCpu = -1;
     }
   }
 

@@ -181,6 +181,25 @@ export class SessionView {
   }
 
   /** Registers of every CPU and the console, at t. */
+  /**
+   * The instant right after CPU `cpu` executes its next (direction 1) or previous (-1)
+   * instruction, or t itself when it executes none within reach.
+   */
+  stepInstruction(t: number, cpu: number, direction: 1 | -1): Promise<number> {
+    const run = this.travelQueue.then(async (): Promise<number> => {
+      const travel = await this.timeTravel();
+      if (typeof travel === 'string') throw new Error(`cannot step: ${travel}`);
+      try {
+        return (await travel.stepCpu(t, cpu, direction)) ?? t;
+      } catch (err) {
+        if (err instanceof RangeError) return t;
+        throw err;
+      }
+    });
+    this.travelQueue = run.catch(() => undefined);
+    return run;
+  }
+
   stateAt(t: number): Promise<MachineState> {
     const run = this.travelQueue.then(async (): Promise<MachineState> => {
       const console = await this.client.query('consoleText', t);

@@ -84,4 +84,31 @@ export class TimeTravel {
     const replayed = advanceTo(m, t);
     return { asked: t, t: m.clock, cpus: m.vcpus.map((v) => v.save()), checkpointT: at.t, replayed: replayed + (canRunOn ? start - at.t : 0) };
   }
+
+  /**
+   * The instant right after CPU `cpu` executes its next instruction after t (direction 1), or
+   * its previous one before t (direction -1): a debugger's step of one CPU, while the others run
+   * their turns as recorded. Null when the CPU executes none within reach (halted, or not started).
+   */
+  async stepCpu(t: number, cpu: number, direction: 1 | -1): Promise<number | null> {
+    if (direction === 1) {
+      await this.stateAt(t);
+      const m = this.machine!;
+      if (cpu < 0 || cpu >= m.vcpus.length) throw new RangeError(`no CPU ${cpu}`);
+      return m.runCpuInstruction(cpu, STEP_REACH) ? m.clock : null;
+    }
+    const checkpoints = [...(await this.session.checkpoints())].map((c) => c.t).filter((ct) => ct < t).sort((a, b) => b - a);
+    for (const from of checkpoints) {
+      await this.stateAt(from);
+      const m = this.machine!;
+      if (cpu < 0 || cpu >= m.vcpus.length) throw new RangeError(`no CPU ${cpu}`);
+      let last: number | null = null;
+      while (m.clock < t && m.runCpuInstruction(cpu, t - m.clock) && m.clock < t) last = m.clock;
+      if (last !== null) return last;
+    }
+    return null;
+  }
 }
+
+/** How far ahead a forward step of one CPU looks before saying the CPU executes nothing. */
+const STEP_REACH = 10_000_000;

@@ -57,8 +57,8 @@ test('user-reads-kernel-pointer: the page walk names U/S, the error code reads P
   await expect(page.getByTestId('walk-result')).toContainText('supervisor-only (U/S=0)');
   await screenshot(page, 'inspector-page-walk-user-reads-kernel-pointer');
 
-  // One tick later the kernel's handler runs, under the frame the CPU pushed on its stack.
-  await page.getByRole('button', { name: 'tick ▶' }).click();
+  // One instruction of this CPU later the kernel's handler runs, under the frame the CPU pushed.
+  await page.getByRole('button', { name: 'instr ▶' }).click();
   await page.getByTestId('tab-fault').click();
   await expect(page.getByTestId('pushed-frame')).toContainText('0x0000000000400078');
   await expect(page.getByTestId('pushed-frame')).toContainText('error code');

@@ -105,3 +105,22 @@ describe('event time', () => {
     expect(stamps(4)).toEqual(stamps(null));
   });
 });
+
+describe('stepping one CPU', () => {
+  it('runs until the chosen CPU has executed exactly one more instruction, the others running their turns', () => {
+    const b = racing();
+    b.m.runUntil(1500); // CPU 1's turn has not come yet
+    const v1 = b.m.vcpus[1]!;
+    const rip = v1.cpu.rip;
+    const before = b.m.vcpus.map((v) => v.cpu.rip);
+    expect(b.m.runCpuInstruction(1, 100_000)).toBe(true);
+    expect(v1.cpu.rip).not.toBe(rip);
+    // CPU 0 finished its turn first (round robin), CPU 1 ran one instruction.
+    expect(b.m.clock).toBeGreaterThan(1500);
+    expect(b.m.vcpus[2]!.cpu.rip).toBe(before[2]);
+    // The state reached is a state of the uninterrupted run at that instant.
+    const straight = racing();
+    straight.m.runUntil(b.m.clock);
+    expect(straight.m.vcpus.map((v) => v.save())).toEqual(b.m.vcpus.map((v) => v.save()));
+  });
+});

@@ -18,7 +18,7 @@ export interface Binding {
 export const BINDINGS: readonly Binding[] = [
   { keys: ['ArrowRight', 'ArrowLeft'], what: 'next / previous event on the selected CPU', group: 'Time travel',
     inSession: true, run: (d) => void stepBy('event', d) },
-  { keys: ['.', ','], what: 'one clock tick (one instruction retired) forward / back', group: 'Time travel',
+  { keys: ['.', ','], what: 'next / previous instruction of the selected CPU', group: 'Time travel',
     inSession: true, run: (d) => void stepBy('instruction', d) },
   { keys: ['ArrowDown', 'ArrowUp'], what: 'select the CPU below / above', group: 'Time travel', inSession: true,
     run: (d) => selectCpu(d) },
