@@ -34,7 +34,7 @@ export interface MachineConfig {
   maxResets?: number;
 }
 
-export type StopCause = 'budget' | 'time' | 'power-off' | 'all-halted' | 'shutdown' | 'condition' | 'event' | 'reset';
+export type StopCause = 'budget' | 'time' | 'power-off' | 'all-halted' | 'shutdown' | 'condition' | 'event';
 
 export interface RunResult {
   cause: StopCause;
@@ -151,10 +151,6 @@ export class Machine implements SystemContext {
   /** Hands any partly filled event batch to the observer. */
   flushEvents(): void {
     this.log?.flush();
-  }
-
-  get events(): EventLog | null {
-    return this.log;
   }
 
   /** The CPU whose interpreter is running right now (its progress counts towards the time). */
@@ -388,7 +384,6 @@ export class Machine implements SystemContext {
 
   /** The image booted last (a reset boots it again, as a PC reboots from its disk). */
   image: GuestImage | null = null;
-  bootResult: BootResult | null = null;
 
   /**
    * Loads a guest image as the boot loader does (GUEST-INTERFACE.md) and starts CPU 0 at its
@@ -402,7 +397,6 @@ export class Machine implements SystemContext {
       cpuCount: this.cpuCount, ...(image.initrd ? { initrd: image.initrd } : {}), cmdline: image.cmdline ?? '',
     });
     this.image = image;
-    this.bootResult = r;
     for (const v of this.vcpus) { v.state = RunState.WaitStartup; v.apic.powerOn(); v.pid = -1; }
     this.vcpus[0]!.enterBootState(r.entry, r.stackTop, r.bootInfoPhys, 0, r.gdtPhys, r.pml4Phys);
     this.bootCpuStartPending = true;
@@ -639,7 +633,7 @@ export class Machine implements SystemContext {
   }
 
   /** Pages written since the previous snapshot (all of them for the first), copied. */
-  takeDirtyPages(): [number, Uint8Array][] {
+  private takeDirtyPages(): [number, Uint8Array][] {
     const out: [number, Uint8Array][] = [];
     const d = this.mem.dirty;
     for (let p = 0; p < d.length; p++) {

@@ -27,6 +27,12 @@ export const CR4_PGE = 1 << 7, CR4_SMEP = 1 << 20, CR4_SMAP = 1 << 21;
 export const EFER_NXE = 1 << 11;
 const FLAG_AC = 1 << 18;
 
+/** The PML4, PDPT, PD and PT indices of a linear address (bits 47-39, 38-30, 29-21, 20-12). */
+function tableIndices(a: number): number[] {
+  const hi = Math.floor(a / TWO32), lo = a >>> 0;
+  return [(hi >>> 7) & 511, ((hi & 0x7f) << 2) | (lo >>> 30), (lo >>> 21) & 511, (lo >>> 12) & 511];
+}
+
 /** One set of TLB arrays for an access kind in a mode. */
 class TlbSet {
   readonly tag = new Float64Array(TLB_SIZE).fill(NaN);
@@ -266,9 +272,7 @@ export class Mmu implements Bus {
     const nxe = (cpu.efer & EFER_NXE) !== 0;
     let tableBase = cpu.cr3 - (cpu.cr3 % PAGE);
     let writable = true, userOk = true, nx = false;
-    const hiA = Math.floor(a / TWO32);
-    const loA = a >>> 0;
-    const indices = [(hiA >>> 7) & 511, ((hiA & 0x7f) << 2) | (loA >>> 30), (loA >>> 21) & 511, (loA >>> 12) & 511];
+    const indices = tableIndices(a);
     let pageSize = PAGE;
     let phys = 0;
     const entries: number[] = [];
@@ -395,8 +399,7 @@ export class Mmu implements Bus {
     if (canon !== canon) { result.reason = 'non-canonical address: #GP, not #PF'; return result; }
     const kind = access === 'write' ? ACC_WRITE : access === 'fetch' ? ACC_FETCH : ACC_READ;
     const nxe = (cpu.efer & EFER_NXE) !== 0;
-    const hiA = Math.floor(a / TWO32), loA = a >>> 0;
-    const indices = [(hiA >>> 7) & 511, ((hiA & 0x7f) << 2) | (loA >>> 30), (loA >>> 21) & 511, (loA >>> 12) & 511];
+    const indices = tableIndices(a);
     let tableBase = cpu.cr3 - (cpu.cr3 % PAGE);
     const fail = (bits: number, reason: string): WalkResult => {
       let ec = bits;

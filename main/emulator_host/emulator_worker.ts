@@ -17,7 +17,7 @@ const send = (m: RecorderMessage, transfer: ArrayBuffer[] = []) => recorder.post
 
 const STOP_REASONS: Record<StopCause, StopReason> = {
   'budget': 'budget', 'time': 'budget', 'power-off': 'power-off', 'all-halted': 'idle', 'shutdown': 'triple-fault',
-  'condition': 'cancelled', 'event': 'cancelled', 'reset': 'reset',
+  'condition': 'cancelled', 'event': 'cancelled',
 };
 
 async function main(): Promise<void> {
