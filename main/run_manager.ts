@@ -8,7 +8,7 @@
 
 import { basename } from 'node:path';
 import type { RunOptions, RunProgress } from '../preload/api.ts';
-import { record, type RecordProgress, type Recording } from './emulator_host/host.ts';
+import type { RecordProgress, RecordingControl, StartRecording } from './emulator_host/host.ts';
 import { scenarioRecordRequest } from './scenario_recording.ts';
 import type { SessionLibrary } from './library.ts';
 import { SessionView } from './present/session_view.ts';
@@ -21,7 +21,7 @@ const PUSH_EVERY_MS = 250;
 interface Live {
   runId: string;
   options: RunOptions;
-  recording: Recording;
+  recording: RecordingControl;
   path: string;
   progress: RecordProgress;
   phase: RunProgress['phase'];
@@ -37,13 +37,14 @@ export class RunManager {
     private readonly newSessionId: () => string,
     private readonly adopt: (view: SessionView) => void,
     private readonly push: (p: RunProgress) => void,
+    private readonly record: StartRecording,
   ) {}
 
   start(options: RunOptions): RunProgress {
     if (this.live !== null) throw new Error('a run is already going on: stop it first');
     const path = this.library.recordingPath(options.scenarioId, new Date());
     const request = scenarioRecordRequest(options.scenarioId, options, path);
-    const recording = record({ ...request, onProgress: (p) => this.onProgress(p) });
+    const recording = this.record({ ...request, onProgress: (p) => this.onProgress(p) });
     const live: Live = {
       runId: `r${this.nextRun++}`, options, recording, path,
       progress: { instructions: 0, t: 0, events: 0, committed: 0 }, phase: 'running', lastPush: 0,

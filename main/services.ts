@@ -26,6 +26,7 @@ import { sessionReport } from './session/report.ts';
 import { SessionView } from './present/session_view.ts';
 import * as check from './check_args.ts';
 import { RunManager } from './run_manager.ts';
+import { record, type StartRecording } from './emulator_host/host.ts';
 import { inspectServices } from './present/inspect/inspect_services.ts';
 import { SCENARIOS } from '../emulator/scenarios/catalogue.ts';
 
@@ -33,6 +34,8 @@ export interface ServicesOptions {
   /** Where recordings are written and where "recent sessions" are listed from. */
   libraryDir: string;
   mode: 'electron' | 'browser';
+  /** Where runs execute: worker threads of this process by default; the desktop app passes its utility process. */
+  record?: StartRecording;
 }
 
 export interface Services extends FaultlineCalls {
@@ -104,7 +107,7 @@ export function createServices(options: ServicesOptions): Services {
 
   const runs = new RunManager(library, () => `s${nextSession++}`, (view) => sessions.set(view.id, view), (p) => {
     for (const l of runListeners) l(p);
-  });
+  }, options.record ?? record);
 
   return {
     appInfo: async () => ({ mode: options.mode, version: pkg.version }),

@@ -4,7 +4,7 @@
 // process is started is given (utility_emulator_host.ts: Electron's utilityProcess), so a plain
 // Node test can drive this with a child process instead.
 
-import type { RecordProgress, RecordRequest, RecordResult } from '../emulator_host/host.ts';
+import type { RecordProgress, RecordRequest, RecordResult, RecordingControl } from '../emulator_host/host.ts';
 import type { HostReply, HostRequest } from './emulator_host_protocol.ts';
 
 export interface HostProcess {
@@ -20,13 +20,6 @@ interface Pending {
   onProgress: ((p: RecordProgress) => void) | undefined;
 }
 
-export interface RemoteRecording {
-  readonly done: Promise<RecordResult>;
-  stop(): void;
-  pause(): void;
-  resume(): void;
-}
-
 export class EmulatorHostClient {
   private child: HostProcess | null = null;
   private readonly pending = new Map<number, Pending>();
@@ -34,7 +27,7 @@ export class EmulatorHostClient {
 
   constructor(private readonly spawn: () => HostProcess) {}
 
-  record(req: RecordRequest): RemoteRecording {
+  record(req: RecordRequest): RecordingControl {
     const id = this.nextId++;
     const { onProgress, ...request } = req;
     const done = new Promise<RecordResult>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress }));

@@ -44,7 +44,18 @@ export interface RecordResult {
   captured: { asked: number; t: number; cpus: VCpuState[] }[];
 }
 
-export class Recording {
+/** A recording under way, wherever it runs (worker threads here, or a utility process in the desktop app). */
+export interface RecordingControl {
+  readonly done: Promise<RecordResult>;
+  stop(): void;
+  pause(): void;
+  resume(): void;
+}
+
+/** Starts a recording: host.ts `record` or a client of an emulator host process. */
+export type StartRecording = (req: RecordRequest) => RecordingControl;
+
+export class Recording implements RecordingControl {
   readonly done: Promise<RecordResult>;
   private readonly control = new Int32Array(new SharedArrayBuffer(4));
   private emulator!: Worker;
