@@ -33,6 +33,49 @@ function tableIndices(a: number): number[] {
   return [(hi >>> 7) & 511, ((hi & 0x7f) << 2) | (lo >>> 30), (lo >>> 21) & 511, (lo >>> 12) & 511];
 }
 
+/**
+ * Reserved bits of a paging-structure entry (SDM 4.5, tables 4-14..4-20): above MAXPHYADDR, XD
+ * without EFER.NXE, PS in a PML4E, and the low address bits of a large page. `level` 0 is the PML4.
+ */
+function reservedBitSet(lo: number, hi: number, level: number, nxe: boolean): boolean {
+  if ((hi & RSVD_HI_MASK) !== 0 || (!nxe && (hi & 0x80000000) !== 0)) return true;
+  if ((lo & 0x80) === 0) return false;
+  return level === 0 || (level === 1 && (lo & 0x3fffe000) !== 0) || (level === 2 && (lo & 0x1fe000) !== 0);
+}
+
+/**
+ * Why the combined rights of a walk refuse an access (SDM 4.6), in words naming the flag, or
+ * null when they allow it. `userAccess`: a CPL-3 access the CPU did not make on its own;
+ * `implicit` supervisor accesses ignore RFLAGS.AC under SMAP.
+ */
+function refusal(cpu: Cpu, kind: number, userAccess: boolean, implicit: boolean, writable: boolean, userOk: boolean, nx: boolean): string | null {
+  if (kind === ACC_FETCH) {
+    if (nx) return 'the page is execute-disabled (XD=1)';
+    if (userAccess && !userOk) return 'the page is supervisor-only (U/S=0)';
+    if (!userAccess && userOk && (cpu.cr4 & CR4_SMEP) !== 0) return 'SMEP: the kernel may not execute a user page (U/S=1)';
+    return null;
+  }
+  if (userAccess) {
+    if (!userOk) return 'the page is supervisor-only (U/S=0)';
+    if (kind === ACC_WRITE && !writable) return 'the page is read-only (R/W=0)';
+    return null;
+  }
+  if (userOk && (cpu.cr4 & CR4_SMAP) !== 0 && (implicit || (cpu.flags.bits & FLAG_AC) === 0)) {
+    return implicit ? 'SMAP: the CPU\'s own supervisor access may not touch a user page' : 'SMAP: the kernel may not touch a user page with RFLAGS.AC=0';
+  }
+  if (kind === ACC_WRITE && !writable && (cpu.cr0 & CR0_WP) !== 0) return 'the page is read-only (R/W=0) and CR0.WP=1';
+  return null;
+}
+
+/** The #PF error code of a refused access (SDM 4.7); CR2 receives the linear address on delivery. */
+function pageFaultCode(cpu: Cpu, bits: number, kind: number, userAccess: boolean): number {
+  let ec = bits;
+  if (kind === ACC_WRITE) ec |= PF_W;
+  if (userAccess) ec |= PF_U;
+  if (kind === ACC_FETCH && ((cpu.efer & EFER_NXE) !== 0 || (cpu.cr4 & CR4_SMEP) !== 0)) ec |= PF_I;
+  return ec;
+}
+
 /** One set of TLB arrays for an access kind in a mode. */
 class TlbSet {
   readonly tag = new Float64Array(TLB_SIZE).fill(NaN);
@@ -281,14 +324,8 @@ export class Mmu implements Bus {
       const lo = this.mem.read32(ea), hi = this.mem.read32(ea + 4);
       entries.push(ea);
       if ((lo & 1) === 0) return this.pageFault(a, kind, user, implicit, 0);
-      // Reserved bits (SDM 4.5, table 4-14..4-20): above MAXPHYADDR, XD without NXE, PS in a PML4E,
-      // and the low address bits of a large page.
-      let rsvd = (hi & RSVD_HI_MASK) !== 0 || (!nxe && (hi & 0x80000000) !== 0);
+      if (reservedBitSet(lo, hi, level, nxe)) return this.pageFault(a, kind, user, implicit, PF_P | PF_RSVD);
       const ps = (lo & 0x80) !== 0 && level >= 1 && level <= 2;
-      if (level === 0 && (lo & 0x80) !== 0) rsvd = true;
-      if (ps && level === 1 && (lo & 0x3fffe000) !== 0) rsvd = true;
-      if (ps && level === 2 && (lo & 0x1fe000) !== 0) rsvd = true;
-      if (rsvd) return this.pageFault(a, kind, user, implicit, PF_P | PF_RSVD);
       writable &&= (lo & 2) !== 0;
       userOk &&= (lo & 4) !== 0;
       nx ||= nxe && (hi & 0x80000000) !== 0;
@@ -299,7 +336,7 @@ export class Mmu implements Bus {
           pageSize = level === 1 ? 1 << 30 : 1 << 21;
           phys = next - (next % pageSize) + (a - Math.floor(a / pageSize) * pageSize);
         } else phys = next + (a & 0xfff);
-        this.checkRights(a, kind, user, implicit, writable, userOk, nx);
+        if (refusal(cpu, kind, user && !implicit, implicit, writable, userOk, nx) !== null) return this.pageFault(a, kind, user, implicit, PF_P);
         this.setAccessedDirty(entries, kind === ACC_WRITE, level);
         this.lastUser = userOk;
         this.lastGlobal = (cpu.cr4 & CR4_PGE) !== 0 && (lo & 0x100) !== 0;
@@ -308,28 +345,6 @@ export class Mmu implements Bus {
       tableBase = next;
     }
     return phys;
-  }
-
-  private checkRights(a: number, kind: number, user: boolean, implicit: boolean, writable: boolean,
-    userOk: boolean, nx: boolean): void {
-    const cpu = this.cpu;
-    const userAccess = user && !implicit;
-    if (kind === ACC_FETCH) {
-      if (nx) this.pageFault(a, kind, user, implicit, PF_P);
-      if (userAccess && !userOk) this.pageFault(a, kind, user, implicit, PF_P);
-      if (!userAccess && userOk && (cpu.cr4 & CR4_SMEP) !== 0) this.pageFault(a, kind, user, implicit, PF_P);
-      return;
-    }
-    if (userAccess) {
-      if (!userOk) this.pageFault(a, kind, user, implicit, PF_P);
-      if (kind === ACC_WRITE && !writable) this.pageFault(a, kind, user, implicit, PF_P);
-      return;
-    }
-    // Supervisor data access (SDM 4.6.1).
-    if (userOk && (cpu.cr4 & CR4_SMAP) !== 0 && (implicit || (cpu.flags.bits & FLAG_AC) === 0)) {
-      this.pageFault(a, kind, user, implicit, PF_P);
-    }
-    if (kind === ACC_WRITE && !writable && (cpu.cr0 & CR0_WP) !== 0) this.pageFault(a, kind, user, implicit, PF_P);
   }
 
   /** Sets A in every level's entry, and D in the leaf for a write (SDM 4.8). */
@@ -348,13 +363,8 @@ export class Mmu implements Bus {
 
   /** Raises #PF: error code bits per SDM 4.7; CR2 receives the linear address on delivery. */
   private pageFault(a: number, kind: number, user: boolean, implicit: boolean, bits: number): never {
-    const cpu = this.cpu;
-    let ec = bits;
-    if (kind === ACC_WRITE) ec |= PF_W;
-    if (user && !implicit) ec |= PF_U;
-    if (kind === ACC_FETCH && ((cpu.efer & EFER_NXE) !== 0 || (cpu.cr4 & CR4_SMEP) !== 0)) ec |= PF_I;
-    cpu.pendingCr2 = a;
-    return cpu.fault(14, ec);
+    this.cpu.pendingCr2 = a;
+    return this.cpu.fault(14, pageFaultCode(this.cpu, bits, kind, user && !implicit));
   }
 
   // ---- implicit supervisor accesses made by the CPU itself (descriptor tables, TSS, frames) ----
@@ -402,11 +412,7 @@ export class Mmu implements Bus {
     const indices = tableIndices(a);
     let tableBase = cpu.cr3 - (cpu.cr3 % PAGE);
     const fail = (bits: number, reason: string): WalkResult => {
-      let ec = bits;
-      if (kind === ACC_WRITE) ec |= PF_W;
-      if (user) ec |= PF_U;
-      if (kind === ACC_FETCH && (nxe || (cpu.cr4 & CR4_SMEP) !== 0)) ec |= PF_I;
-      result.errorCode = ec;
+      result.errorCode = pageFaultCode(cpu, bits, kind, user);
       result.reason = reason;
       return result;
     };
@@ -416,7 +422,7 @@ export class Mmu implements Bus {
       steps.push({ level: (4 - level) as 4 | 3 | 2 | 1, entryAddr: ea, entry });
       const lo = Number(entry & 0xffffffffn), hi = Number(entry >> 32n);
       if ((lo & 1) === 0) return fail(0, `the level-${4 - level} entry is not present (P=0)`);
-      if ((hi & RSVD_HI_MASK) !== 0 || (!nxe && (hi & 0x80000000) !== 0)) return fail(PF_P | PF_RSVD, `a reserved bit is set in the level-${4 - level} entry`);
+      if (reservedBitSet(lo, hi, level, nxe)) return fail(PF_P | PF_RSVD, `a reserved bit is set in the level-${4 - level} entry`);
       result.writable &&= (lo & 2) !== 0;
       result.user &&= (lo & 4) !== 0;
       result.nx ||= nxe && (hi & 0x80000000) !== 0;
@@ -425,12 +431,8 @@ export class Mmu implements Bus {
       if (level === 3 || ps) {
         result.pageSize = ps ? (level === 1 ? 1 << 30 : 1 << 21) : PAGE;
         const phys = next - (next % result.pageSize) + (a - Math.floor(a / result.pageSize) * result.pageSize);
-        if (kind === ACC_FETCH && result.nx) return fail(PF_P, 'the page is execute-disabled (XD=1)');
-        if (user && !result.user) return fail(PF_P, 'the page is supervisor-only (U/S=0)');
-        if (user && kind === ACC_WRITE && !result.writable) return fail(PF_P, 'the page is read-only (R/W=0)');
-        if (!user && kind === ACC_FETCH && result.user && (cpu.cr4 & CR4_SMEP)) return fail(PF_P, 'SMEP: the kernel may not execute a user page (U/S=1)');
-        if (!user && kind !== ACC_FETCH && result.user && (cpu.cr4 & CR4_SMAP) && !(cpu.flags.bits & FLAG_AC)) return fail(PF_P, 'SMAP: the kernel may not touch a user page with RFLAGS.AC=0');
-        if (!user && kind === ACC_WRITE && !result.writable && (cpu.cr0 & CR0_WP)) return fail(PF_P, 'the page is read-only (R/W=0) and CR0.WP=1');
+        const refused = refusal(cpu, kind, user, false, result.writable, result.user, result.nx);
+        if (refused !== null) return fail(PF_P, refused);
         result.phys = phys;
         return result;
       }
