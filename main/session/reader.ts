@@ -487,10 +487,26 @@ export class SessionReader {
     return addrs.slice(0, MAX_ROWS).map((a) => this.symbolize(a));
   }
 
-  /** The source line of `addr`, from the line table, or null. */
+  /** The source line of `addr`, from the line table, or null outside the kernel's code (user programs have no line table). */
   lineOf(addr: bigint): { file: string; line: number } | null {
-    const row = this.stmt('SELECT file, line FROM lines WHERE addr <= ? ORDER BY addr DESC LIMIT 1').get(BigInt.asIntN(64, addr)) as { file: string; line: number } | undefined;
+    const key = BigInt.asIntN(64, addr);
+    const [first, end] = this.codeRange();
+    if (key < first || key >= end) return null;
+    const row = this.stmt('SELECT file, line FROM lines WHERE addr <= ? ORDER BY addr DESC LIMIT 1').get(key) as { file: string; line: number } | undefined;
     return row ?? null;
+  }
+
+  private code: [bigint, bigint] | null = null;
+
+  /** The addresses the line table covers: its first entry up to the end of the symbol holding its last. */
+  private codeRange(): [bigint, bigint] {
+    if (this.code !== null) return this.code;
+    const bounds = this.stmt('SELECT min(addr) AS first, max(addr) AS last FROM lines').safeIntegers(true).get() as { first: bigint | null; last: bigint | null };
+    if (bounds.first === null || bounds.last === null) return (this.code = [0n, 0n]);
+    const sym = this.stmt('SELECT addr, size FROM symbols WHERE addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(bounds.last) as { addr: bigint; size: bigint } | undefined;
+    // The last line's instruction ends within its symbol; with no sized symbol, within a few bytes.
+    const end = sym !== undefined && sym.addr + sym.size > bounds.last ? sym.addr + sym.size : bounds.last + 16n;
+    return (this.code = [bounds.first, end]);
   }
 
   source(path: string): string | null {

@@ -39,6 +39,9 @@ describe('a recorded session file', () => {
     expect(reader.symbolize(0xffffffff80102010n)).toBe('page_fault_handler+0x10');
     expect(reader.symbolize(0x1000n)).toBeNull();
     expect(reader.lineOf(0xffffffff80100012n)).toEqual({ file: 'kernel/main.c', line: 42 });
+    // A user program's address is below every kernel line as an unsigned number and above them as a signed one: no line either way.
+    expect(reader.lineOf(0x400078n)).toBeNull();
+    expect(reader.lineOf(0xffffffffffff0000n)).toBeNull();
   });
 
   it('gives back every event exactly as the machine emitted it', () => {
