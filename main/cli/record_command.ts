@@ -2,15 +2,12 @@ import { statSync } from 'node:fs';
 import { EVENT_KIND_NAMES } from '../../emulator/machine/events.ts';
 import { record } from '../emulator_host/host.ts';
 import { SCENARIOS } from '../../emulator/scenarios/catalogue.ts';
-import { SCENARIO_MACHINE_RECIPE } from '../emulator_host/scenario_run_machine.ts';
-import { readGuestBuild } from '../session/guest_build.ts';
+import { GuestBuildMissing, scenarioRecordRequest } from '../scenario_recording.ts';
+import { SOURCE_GUEST_BUILD } from '../session/guest_build.ts';
 import { describeOutcome } from '../session/outcome.ts';
 import { TRACE_TYPE_NAMES } from '../session/derive.ts';
 import { CliError, intOption, parse } from './cli_error.ts';
 import type { Output } from './output.ts';
-
-/** The machine's RAM: scenario_machine.ts keeps the machine's default. */
-const MEMORY_MIB = 64;
 
 /** faultline record <scenario> [--out FILE] [--cpus N] [--cmdline "..."] [--max-instructions N] */
 export async function recordCommand(args: string[], io: Output): Promise<void> {
@@ -24,22 +21,15 @@ export async function recordCommand(args: string[], io: Output): Promise<void> {
   const budget = intOption('record', 'max-instructions', values['max-instructions'], 1, Number.MAX_SAFE_INTEGER) ?? scenario.budget;
   const cmdline = values.cmdline ?? scenario.cmdline;
   const out = values.out ?? `${id}.flt`;
-  let build;
+  let request;
   try {
-    build = readGuestBuild();
+    request = scenarioRecordRequest(id, { cpus, cmdline, budget }, out, SOURCE_GUEST_BUILD);
   } catch (e) {
-    throw new CliError(`record: the guest kernel build is missing (${e instanceof Error ? e.message : String(e)}); run npm run guest:build`);
+    throw new CliError(`record: ${e instanceof Error ? e.message : String(e)}${e instanceof GuestBuildMissing ? '; run npm run guest:build' : ''}`);
   }
-  const machine = { builder: 'scenario', options: { scenario: id, cpus, cmdline } };
   let lastDraw = 0;
   const recording = record({
-    recipe: { ...SCENARIO_MACHINE_RECIPE, options: { ...machine.options, kernel: build.kernel, initrd: build.initrd } },
-    inputs: {
-      scenario: id, config: { cpus, memoryBytes: MEMORY_MIB * 2 ** 20, cmdline, maxInstructions: budget, machine },
-      kernel: build.kernel, initrd: build.initrd, symbols: build.symbols, lines: build.lines, sources: build.sources,
-    },
-    out,
-    budget,
+    ...request,
     onProgress: (p) => {
       const now = performance.now();
       if (!io.tty || now - lastDraw < 100) return;

@@ -1,13 +1,16 @@
 // The guest kernel's build outputs (emulator/guest/build/) as session inputs: the image and
 // initrd byte for byte, the symbol table ("addr size name" per line), the line table ("addr file
 // line") and the C sources (sources.json), so that a session file shows source on any machine.
+// Where the build lies is the caller's to say: the source tree's for the CLI, browser mode and
+// tests, the packaged app's own folder for the desktop app (ServicesOptions.guestBuildDir).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LineEntry, SymbolEntry } from './inputs.ts';
 
-const GUEST_BUILD = fileURLToPath(new URL('../../emulator/guest/build/', import.meta.url));
+/** The committed build in this source tree. */
+export const SOURCE_GUEST_BUILD = fileURLToPath(new URL('../../emulator/guest/build/', import.meta.url));
 
 export interface GuestBuild {
   kernel: Uint8Array;
@@ -36,7 +39,7 @@ function parseLines(text: string): LineEntry[] {
 }
 
 /** Reads the build in `dir`; symbols, lines and sources are optional, the image and initrd are not. */
-export function readGuestBuild(dir = GUEST_BUILD): GuestBuild {
+export function readGuestBuild(dir = SOURCE_GUEST_BUILD): GuestBuild {
   const read = (name: string) => readFileSync(join(dir, name));
   const optional = (name: string) => (existsSync(join(dir, name)) ? read(name).toString('utf8') : null);
   const sourcesJson = optional('sources.json');
