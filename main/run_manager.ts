@@ -38,12 +38,14 @@ export class RunManager {
     private readonly adopt: (view: SessionView) => void,
     private readonly push: (p: RunProgress) => void,
     private readonly record: StartRecording,
+    /** The guest build the scenarios boot (scenario_recording.ts reads it). */
+    private readonly guestBuildDir?: string,
   ) {}
 
   start(options: RunOptions): RunProgress {
     if (this.live !== null) throw new Error('a run is already going on: stop it first');
     const path = this.library.recordingPath(options.scenarioId, new Date());
-    const request = scenarioRecordRequest(options.scenarioId, options, path);
+    const request = scenarioRecordRequest(options.scenarioId, options, path, this.guestBuildDir);
     const recording = this.record({ ...request, onProgress: (p) => this.onProgress(p) });
     const live: Live = {
       runId: `r${this.nextRun++}`, options, recording, path,
