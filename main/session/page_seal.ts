@@ -56,13 +56,17 @@ function pageSum(page: Buffer, n: number): number {
   return crc32(page.subarray(0, PAGE_SIZE - RESERVED_BYTES), n);
 }
 
-/** Writes every page's checksum and the seal mark; the file must be closed by SQLite first. */
+/**
+ * Writes every page's checksum and the seal mark; the file must be closed by SQLite first. Page 1
+ * goes last: a reader opening the file meanwhile finds it unsealed (SQLite never reads the
+ * reserved bytes), never half sealed.
+ */
 export function sealPages(path: string): void {
   const fd = openSync(path, 'r+');
   try {
     const pages = fstatSync(fd).size / PAGE_SIZE;
     const page = Buffer.alloc(PAGE_SIZE);
-    for (let n = 0; n < pages; n++) {
+    for (let n = pages - 1; n >= 0; n--) {
       readSync(fd, page, 0, PAGE_SIZE, n * PAGE_SIZE);
       const tail = Buffer.alloc(RESERVED_BYTES);
       tail.writeUInt32BE(pageSum(page, n), 0);

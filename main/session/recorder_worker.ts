@@ -30,11 +30,13 @@ const toDeriver = (m: DeriverMessage) => channel.port1.postMessage(m);
 let finishing: Extract<RecorderMessage, { type: 'finish' }> | null = null;
 
 // A commit holds the batches queued so far and the rows derived from them: when the writer's
-// policy calls for one, the deriver is asked for its rows, and their arrival commits both.
-let handOverAsked = false;
+// policy calls for one, the deriver is asked for its rows, and their arrival commits both (the
+// batches that came meanwhile wait for the next hand-over).
+/** Batches the deriver had when asked for its rows; null when none is asked. */
+let handOverCovers: number | null = null;
 function commitSoon(): void {
-  if (handOverAsked || !writer.due()) return;
-  handOverAsked = true;
+  if (handOverCovers !== null || !writer.due()) return;
+  handOverCovers = writer.queuedBatches;
   toDeriver({ type: 'hand-over' });
 }
 // Also when the emulator goes quiet, so a crash loses at most this much.
@@ -59,8 +61,8 @@ channel.port1.on('message', (r: DeriverReport) => {
   try {
     if (r.type === 'derived') {
       writer.addDerived(r.chunks);
-      writer.commit();
-      handOverAsked = false;
+      writer.commit(handOverCovers ?? 0);
+      handOverCovers = null;
     } else if (finishing) {
       const { outcome, stats } = writer.finish(finishing.stop, finishing.instructions, { last: r.last, facts: r.facts });
       end();

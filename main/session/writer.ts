@@ -30,6 +30,22 @@ export interface RecordingStats extends RunFacts {
 const COMMIT_EVENTS = 65536;
 const COMMIT_MS = 200;
 
+/**
+ * How long finish() waits for live readers to let go of the file. Leaving WAL mode needs every
+ * other connection closed, so a live reader (a read-only connection on the growing file) must
+ * hold its connection only briefly, a few hundred ms at a time, and then close it.
+ */
+const FINISH_WAIT_MS = 10_000;
+
+/** Blocks this thread for `ms` (finish() is synchronous; the recorder has nothing else to do then). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function isBusy(e: unknown): boolean {
+  return e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('SQLITE_BUSY');
+}
+
 function bit(n: number): number {
   return n < 31 ? 1 << n : 1 << 31;
 }
@@ -171,17 +187,29 @@ export class SessionWriter {
     this.pendingDerived.push(d);
   }
 
-  /** Commits every queued batch (and queued derived rows) now. */
-  commit(): void {
-    if (this.pending.length > 0 || this.pendingDerived.length > 0) {
-      this.commitTx(this.pending, this.pendingDerived);
-      if (this.pending.length > 0) {
-        this.committedEvents += this.pendingEvents;
+  /** Batches queued for the next commit. */
+  get queuedBatches(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Commits the first `batches` queued batches (all by default) with the queued derived rows, in
+   * one transaction. An external deriver's rows cover the batches it had when asked for them, so
+   * its caller commits just those: a reader never sees a batch without what was derived from it.
+   */
+  commit(batches = this.pending.length): void {
+    const now = this.pending.slice(0, batches);
+    if (now.length > 0 || this.pendingDerived.length > 0) {
+      this.commitTx(now, this.pendingDerived);
+      if (now.length > 0) {
+        for (const b of now) {
+          this.pendingEvents -= b.count;
+          this.committedEvents += b.count;
+        }
         this.onCommit(this.committedEvents);
       }
     }
-    this.pending = [];
-    this.pendingEvents = 0;
+    this.pending = this.pending.slice(now.length);
     this.pendingDerived = [];
     this.lastCommit = performance.now();
   }
@@ -200,25 +228,51 @@ export class SessionWriter {
    */
   finish(stop: StopReason, instructions: number, derived?: { last: DerivedChunks; facts: RunFacts }): { outcome: Outcome; stats: RecordingStats } {
     if (this.finished) throw new Error('session already finished');
-    this.commit();
-    const facts = this.deriver ? this.deriver.facts : derived?.facts;
-    if (!facts) throw new Error('an external deriver must hand over its facts');
+    if (!this.deriver && !derived) throw new Error('an external deriver must hand over its facts');
     this.finished = true;
     const db = this.db;
-    const outcome = outcomeOf(stop, facts);
-    const stats: RecordingStats = { ...facts, instructions, wallMs: performance.now() - this.started };
-    db.transaction(() => {
+    // The last batches, what follows from them and the outcome: one transaction, so a live
+    // reader sees the recording either still going or complete.
+    const { outcome, stats } = db.transaction(() => {
+      this.commitTx(this.pending, this.pendingDerived);
+      const facts = this.deriver ? this.deriver.facts : derived!.facts;
+      const outcome = outcomeOf(stop, facts);
+      const stats: RecordingStats = { ...facts, instructions, wallMs: performance.now() - this.started };
       this.storeDerived(this.deriver ? encodeDerived(this.deriver.finish(), null) : { ...derived!.last, open: null });
       const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
       meta.run(Meta.Outcome, JSON.stringify(outcome));
       meta.run(Meta.Stats, JSON.stringify(stats));
       meta.run(Meta.Status, 'complete');
+      return { outcome, stats };
     })();
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    db.pragma('journal_mode = DELETE');
+    this.pending = [];
+    this.pendingDerived = [];
+    this.leaveWal();
     db.close();
     sealPages(this.path);
     return { outcome, stats };
+  }
+
+  /**
+   * Copies the log into the file and switches to a rollback journal, so the finished file stands
+   * alone. Live readers may hold the file open meanwhile: the checkpoint waits for their read
+   * transactions (busy_timeout), and the switch, which needs every other connection closed and
+   * does not wait by itself, is retried until they are.
+   */
+  private leaveWal(): void {
+    const db = this.db;
+    const deadline = performance.now() + FINISH_WAIT_MS;
+    db.pragma(`busy_timeout = ${FINISH_WAIT_MS}`);
+    for (;;) {
+      try {
+        const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+        if (r?.busy === 0 && db.pragma('journal_mode = DELETE', { simple: true }) === 'delete') return;
+      } catch (e) {
+        if (!isBusy(e)) throw e;
+      }
+      if (performance.now() > deadline) throw new Error(`cannot finish ${this.path}: readers kept it open for more than ${FINISH_WAIT_MS / 1000} s`);
+      sleepSync(20);
+    }
   }
 
   /** Commits and closes without finishing (the file stays marked as recording: it reads as cut short). */
