@@ -3,9 +3,9 @@
 // browser-mode server on its WebSocket; neither adds behaviour of its own. Arguments arrive from
 // a page, so each call checks what it was given before using it (check_args.ts).
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import type {
   ExportFormat,
   ExportedFile,
@@ -36,10 +36,23 @@ export interface ServicesOptions {
   mode: 'electron' | 'browser';
   /** Where runs execute: worker threads of this process by default; the desktop app passes its utility process. */
   record?: StartRecording;
+  /** The guest kernel build the scenarios boot: the source tree's, or the packaged app's copy. */
+  guestBuildDir?: string;
 }
 
 export interface Services extends FaultlineCalls {
   onRun(listener: (progress: RunProgress) => void): Unsubscribe;
+  /**
+   * Opens the user's own session file where it lies (the desktop app's File > Open, recent
+   * files, the command line, the OS), so Save writes its bookmarks back there. Main process
+   * only: a page never names a path.
+   */
+  openFile(path: string): Promise<SessionInfo>;
+  /**
+   * Writes the session with its bookmarks to `path` and makes that file the session's own
+   * (Save As): the file it was opened from stays as it was. Main process only.
+   */
+  saveSessionAs(session: string, path: string): Promise<SessionInfo>;
   close(): Promise<void>;
 }
 
@@ -59,6 +72,12 @@ export function createServices(options: ServicesOptions): Services {
   };
 
   async function openPath(path: string, name: string): Promise<SessionInfo> {
+    const view = await openView(`s${nextSession++}`, path, name);
+    sessions.set(view.id, view);
+    return view.info();
+  }
+
+  async function openView(id: string, path: string, name: string): Promise<SessionView> {
     let client: SessionClient;
     try {
       client = await SessionClient.open(path);
@@ -68,13 +87,38 @@ export function createServices(options: ServicesOptions): Services {
       throw new Error(message.split(path).join(name));
     }
     try {
-      const view = await SessionView.open(`s${nextSession++}`, name, client);
-      sessions.set(view.id, view);
-      return await view.info();
+      return await SessionView.open(id, name, client);
     } catch (err) {
       await client.close();
       throw err;
     }
+  }
+
+  /** An absolute path ending in .flt, or a clear error (what the file holds is checked as it opens). */
+  function sessionFilePath(value: unknown): string {
+    const path = check.str(value, 'path', 4096);
+    if (!isAbsolute(path)) throw new Error(`${path}: not an absolute path`);
+    if (!/\.flt$/i.test(path)) throw new Error(`${basename(path)} is not a Faultline session file (.flt)`);
+    return resolve(path);
+  }
+
+  async function saveAs(view: SessionView, path: string): Promise<SessionInfo> {
+    if (path === resolve(view.path)) return save(view);
+    // The copy gets the bookmarks and replaces any file at `path` only once it is complete.
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      copyFileSync(view.path, tmp);
+      writeBookmarks(tmp, view.bookmarks(), new Date());
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+    // The same session id on the new file: the page keeps its place.
+    const moved = await openView(view.id, path, basename(path));
+    sessions.set(view.id, moved);
+    await view.client.close();
+    return moved.info();
   }
 
   async function exportFile(view: SessionView, format: ExportFormat): Promise<ExportedFile> {
@@ -107,7 +151,7 @@ export function createServices(options: ServicesOptions): Services {
 
   const runs = new RunManager(library, () => `s${nextSession++}`, (view) => sessions.set(view.id, view), (p) => {
     for (const l of runListeners) l(p);
-  }, options.record ?? record);
+  }, options.record ?? record, options.guestBuildDir);
 
   return {
     appInfo: async () => ({ mode: options.mode, version: pkg.version }),
@@ -143,6 +187,11 @@ export function createServices(options: ServicesOptions): Services {
       }
       throw new Error('open: unknown request');
     },
+    openFile: async (path) => {
+      const file = sessionFilePath(path);
+      return openPath(file, basename(file));
+    },
+    saveSessionAs: async (id, path) => saveAs(session(id), sessionFilePath(path)),
     closeSession: async (id) => {
       const view = session(id);
       sessions.delete(view.id);
