@@ -1,6 +1,6 @@
 // The desktop app's life: one instance, the hardened window on the app's own origin, the API on
-// IPC, the menu, files from the command line and the OS, the window state, and the question
-// about unsaved changes before the window closes. On macOS the app outlives its window, as apps
+// IPC, runs in the emulator host utility process, the menu, files from the command line and the
+// OS, the window state, and the question about unsaved changes before the window closes. On macOS the app outlives its window, as apps
 // there do, and a new window opens from the Dock or the File menu.
 
 import { join, resolve } from 'node:path';
@@ -16,6 +16,7 @@ import { applyDevServerPolicy, blockRemoteContent, denyPermissions, hardenWebCon
 import { registerApiHandlers } from './ipc_handlers.ts';
 import { createMainWindow, followPlacement } from './main_window.ts';
 import { OpenSessions } from './open_sessions.ts';
+import { utilityEmulatorHost } from './utility_emulator_host.ts';
 import { windowTitle } from './window_title.ts';
 import { readWindowState, writeWindowState } from './window_state.ts';
 
@@ -49,17 +50,23 @@ export function startDesktopApp(): void {
   });
 
   void app.whenReady().then(() => {
+    // The build (out/) and the guest kernel (emulator/guest/build/) sit at the app's root, packaged or not.
+    const root = app.getAppPath();
     const devServer = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
     const origin = trustedOrigin(devServer, app.isPackaged);
     denyPermissions();
     blockRemoteContent(origin);
-    if (devServer === undefined) serveRenderer(join(app.getAppPath(), 'out', 'renderer'));
+    if (devServer === undefined) serveRenderer(join(root, 'out', 'renderer'));
     else applyDevServerPolicy(origin);
 
     const stateFile = join(app.getPath('userData'), 'window-state.json');
     const state = readWindowState(stateFile);
     const saveState = () => writeWindowState(stateFile, state);
-    const services = createServices({ libraryDir: join(app.getPath('userData'), 'sessions'), mode: 'electron' });
+    const host = utilityEmulatorHost(join(root, 'out', 'main', 'emulator_host_process.js'));
+    const services = createServices({
+      libraryDir: join(app.getPath('userData'), 'sessions'), mode: 'electron',
+      record: (req) => host.record(req), guestBuildDir: join(root, 'emulator', 'guest', 'build'),
+    });
     let win: BrowserWindow | null = null;
     const sessions: OpenSessions = new OpenSessions(() => {
       if (win === null) return;
@@ -77,7 +84,7 @@ export function startDesktopApp(): void {
     app.on('before-quit', () => (quitting = true));
 
     const openWindow = (): BrowserWindow => {
-      const w = createMainWindow(state, join(app.getAppPath(), 'out', 'preload', 'index.cjs'), APP_NAME);
+      const w = createMainWindow(state, join(root, 'out', 'preload', 'index.cjs'), APP_NAME);
       win = w;
       page.attach(w.webContents);
       followPlacement(w, (placement) => {
@@ -133,7 +140,10 @@ export function startDesktopApp(): void {
     app.on('window-all-closed', () => {
       if (process.platform !== 'darwin') app.quit();
     });
-    app.on('will-quit', () => void services.close());
+    app.on('will-quit', () => {
+      void services.close();
+      host.dispose();
+    });
   }).catch((err: unknown) => {
     // Nothing to show a window for (a bad dev server, an unreadable profile): say so and leave.
     dialog.showErrorBox(`${APP_NAME} could not start`, err instanceof Error ? err.message : String(err));

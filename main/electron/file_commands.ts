@@ -1,9 +1,10 @@
 // The File and Help menus' work, done in the main process with native dialogs: open a session
-// file (menu, recent list, command line, OS, second start), save it back to its file, save it
-// under a new name, export it, close it, and ask before unsaved changes are lost. The page is
-// told what changed through app commands.
+// file where it lies (menu, recent list, command line, OS, second start), save its bookmarks
+// back into it, save it under a new name, export it, close it, and ask before unsaved changes
+// are lost. The page is told what changed through app commands.
 
-import { basename, dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import type { SessionInfo } from '../../preload/api.ts';
 import type { Services } from '../services.ts';
@@ -13,7 +14,7 @@ import type { PageCommands } from './app_command.ts';
 import type { ExportKind, MenuActions } from './app_menu.ts';
 import type { OpenSessions } from './open_sessions.ts';
 import { withRecent, withoutRecent } from './recent_files.ts';
-import { readSessionFile, writeFileAtomically } from './session_files.ts';
+import { writeFileAtomically } from './session_files.ts';
 import { unsavedPrompt } from './unsaved_prompt.ts';
 import type { WindowState } from './window_state.ts';
 
@@ -65,17 +66,18 @@ export class FileCommands implements MenuActions {
   /** Opens a .flt from anywhere the user pointed at: a dialog, the recent list, the command line, the OS. */
   async openPath(path: string): Promise<SessionInfo> {
     const { services, sessions, state } = this.host;
-    let bytes: Uint8Array;
+    let info: SessionInfo;
     try {
-      bytes = readSessionFile(path);
+      info = await services.openFile(path);
     } catch (err) {
-      state.recent = withoutRecent(state.recent, path);
-      this.host.stateChanged();
+      if (!existsSync(path)) {
+        state.recent = withoutRecent(state.recent, path);
+        this.host.stateChanged();
+      }
       throw err;
     }
-    const info = await services.openSession({ from: 'bytes', name: basename(path), bytes });
     sessions.remember(info);
-    sessions.savedTo(info.id, path);
+    sessions.savedTo(info, path);
     this.remember(path);
     this.host.window();
     this.host.page.send({ kind: 'show-session', session: info });
@@ -176,11 +178,9 @@ export class FileCommands implements MenuActions {
     return true;
   }
 
-  /** The session file with its bookmarks saved, copied to `path`. */
+  /** The session with its bookmarks saved into `path`, from now on the session's own file. */
   private async writeTo(session: SessionInfo, path: string): Promise<void> {
-    const file = await this.host.services.exportSession(session.id, 'session');
-    writeFileAtomically(path, file.bytes);
-    this.host.sessions.savedTo(session.id, path);
+    this.host.sessions.savedTo(await this.host.services.saveSessionAs(session.id, path), path);
     this.remember(path);
     const saved = this.host.sessions.current;
     if (saved?.id === session.id) this.host.page.send({ kind: 'show-session', session: saved });

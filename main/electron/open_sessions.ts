@@ -49,11 +49,10 @@ export class OpenSessions {
     this.changed();
   }
 
-  /** Marks a session saved to `path`: it is clean, and Save writes there from now on. */
-  savedTo(id: string, path: string): void {
-    this.files.set(id, path);
-    const info = this.byId.get(id);
-    if (info !== undefined) this.byId.set(id, { ...info, dirty: false });
+  /** Marks a session saved to `path` (its name may have changed with it): it is clean, and Save writes there from now on. */
+  savedTo(saved: SessionInfo, path: string): void {
+    this.files.set(saved.id, path);
+    if (this.byId.has(saved.id)) this.byId.set(saved.id, { ...saved, dirty: false });
     this.changed();
   }
 

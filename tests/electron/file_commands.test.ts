@@ -1,9 +1,10 @@
-// The File menu's work on real session files with the real services: open a recorded file from
-// a path, bookmark it, Save back into that file, Save As a new one, Export, the unsaved-changes
-// question and its three answers, a vanished recent file. Electron's dialogs are answered by the
+// The File menu's work on real session files with the real services: open a recorded file where
+// it lies, bookmark it, Save back into that file, Save As a new one (leaving the first as it
+// was), Export, the unsaved-changes question and its three answers, a vanished recent file,
+// paths that are not session files. Electron's dialogs are answered by the
 // test (Electron itself does not run here); everything else is the app's own code.
 
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -87,6 +88,8 @@ describe('File menu', () => {
     expect(sessions.fileOf(sessions.current!.id)).toBe(path);
     expect(state.recent).toEqual([path]);
     expect(state.lastFolder).toBe(dir);
+    // Opened where it lies: the library holds no copy of it.
+    expect(readdirSync(join(dir, 'library', 'opened'))).toEqual([]);
   });
 
   it('saves bookmarks back into the file it was opened from', async () => {
@@ -104,14 +107,39 @@ describe('File menu', () => {
     expect((await services.bookmarks(again.id)).map((b) => b.note)).toEqual(['the fault']);
   });
 
-  it('saves under a new name with Save As, which then becomes the file Save writes', async () => {
-    const info = await files.openPath(copyOf(recorded, join(dir, 'first.flt')));
+  it('saves under a new name with Save As, which then becomes the file Save writes; the first file stays as it was', async () => {
+    const first = copyOf(recorded, join(dir, 'first.flt'));
+    const before = readFileSync(first);
+    const info = await files.openPath(first);
+    await bookmarkIt(info, 'in the copy');
     const second = join(dir, 'second.flt');
     answers.save.push(second);
     await files.saveAs();
+    expect(answers.errors).toEqual([]);
     expect(existsSync(second)).toBe(true);
+    expect(readFileSync(first).equals(before)).toBe(true);
     expect(sessions.fileOf(info.id)).toBe(second);
-    expect(state.recent).toEqual([second, join(dir, 'first.flt')]);
+    expect(state.recent).toEqual([second, first]);
+    expect(sent.at(-1)).toMatchObject({ kind: 'show-session', session: { id: info.id, name: 'second.flt', dirty: false } });
+    // The page keeps its session: the same id now reads the new file.
+    expect((await services.bookmarks(info.id)).map((b) => b.note)).toEqual(['in the copy']);
+
+    await bookmarkIt(info, 'then saved');
+    await files.save();
+    expect(readFileSync(first).equals(before)).toBe(true);
+    const reopened = await services.openFile(second);
+    expect((await services.bookmarks(reopened.id)).map((b) => b.note)).toEqual(['in the copy', 'then saved']);
+  });
+
+  it('opens only absolute paths to .flt files, and says what is wrong with any other', async () => {
+    writeFileSync(join(dir, 'notes.flt'), 'not a database');
+    writeFileSync(join(dir, 'notes.txt'), 'text');
+    await expect(services.openFile('relative/run.flt')).rejects.toThrow('not an absolute path');
+    await expect(services.openFile(join(dir, 'notes.txt'))).rejects.toThrow('notes.txt is not a Faultline session file (.flt)');
+    await expect(services.openFile(join(dir, 'missing.flt'))).rejects.toThrow('missing.flt: no such file');
+    await expect(services.openFile(join(dir, 'notes.flt'))).rejects.toThrow(/^notes\.flt: not a Faultline session/);
+    await expect(services.openFile(dir + '.flt')).rejects.toThrow();
+    await expect(services.openFile(42 as unknown as string)).rejects.toThrow('path');
   });
 
   it('asks before closing a session with unsaved bookmarks: Cancel keeps it, Don’t Save closes it', async () => {

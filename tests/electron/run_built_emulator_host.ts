@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { SCENARIOS } from '../../emulator/scenarios/catalogue.ts';
 import type { HostReply, HostRequest } from '../../main/electron/emulator_host_protocol.ts';
 import type { MachineRecipe } from '../../main/emulator_host/machine_recipe.ts';
-import { readGuestBuild } from '../../main/session/guest_build.ts';
+import { scenarioRecordRequest } from '../../main/scenario_recording.ts';
 import { SessionReader } from '../../main/session/reader.ts';
 
 const MAIN = resolve('out/main');
@@ -29,23 +29,12 @@ async function builtRecipe(): Promise<MachineRecipe> {
 
 async function main(): Promise<void> {
   const scenario = SCENARIOS[0]!;
-  const build = readGuestBuild();
-  const machine = { scenario: scenario.id, cpus: scenario.cpus, cmdline: scenario.cmdline };
   const out = join(mkdtempSync(join(tmpdir(), 'faultline-built-host-')), 'run.flt');
   const recipe = await builtRecipe();
   if (!recipe.module.endsWith('.js')) throw new Error(`the built recipe still names ${recipe.module}`);
-  const request: HostRequest = {
-    type: 'record', id: 1,
-    request: {
-      recipe: { ...recipe, options: { ...machine, kernel: build.kernel, initrd: build.initrd } },
-      inputs: {
-        scenario: scenario.id,
-        config: { cpus: scenario.cpus, memoryBytes: 64 * 2 ** 20, cmdline: scenario.cmdline, maxInstructions: BUDGET, machine: { builder: 'scenario', options: machine } },
-        kernel: build.kernel, initrd: build.initrd, symbols: build.symbols, lines: build.lines, sources: build.sources,
-      },
-      out, budget: BUDGET,
-    },
-  };
+  // The app's request, with the machine built by the bundle's own chunk.
+  const req = scenarioRecordRequest(scenario.id, { ...scenario, budget: BUDGET }, out);
+  const request: HostRequest = { type: 'record', id: 1, request: { ...req, recipe: { ...recipe, options: req.recipe.options } } };
 
   const child = fork(resolve('tests/electron/fixtures/utility_process_stand_in.mjs'), [join(MAIN, 'emulator_host_process.js')], {
     serialization: 'advanced', stdio: 'inherit',

@@ -1,14 +1,14 @@
 // The main process's own state about session files: which are open and unsaved, the question
 // asked before they are lost, files named on the command line, and how files are read and saved.
 
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../preload/api.ts';
 import { sessionFilesIn } from '../../main/electron/command_line.ts';
 import { OpenSessions } from '../../main/electron/open_sessions.ts';
-import { readSessionFile, writeFileAtomically } from '../../main/electron/session_files.ts';
+import { writeFileAtomically } from '../../main/electron/session_files.ts';
 import { unsavedPrompt } from '../../main/electron/unsaved_prompt.ts';
 import { windowTitle } from '../../main/electron/window_title.ts';
 
@@ -25,9 +25,10 @@ describe('open sessions', () => {
     expect(s.current?.id).toBe('s2');
     s.observe('removeBookmark', ['s1', 3], undefined);
     expect(s.unsaved().map((x) => x.id)).toEqual(['s1']);
-    s.savedTo('s1', '/home/ada/s1.flt');
-    expect(s.fileOf('s1')).toBe('/home/ada/s1.flt');
+    s.savedTo(info('s1', { name: 'renamed.flt', dirty: true }), '/home/ada/renamed.flt');
+    expect(s.fileOf('s1')).toBe('/home/ada/renamed.flt');
     expect(s.unsaved()).toEqual([]);
+    expect(s.current?.id).toBe('s2');
     s.observe('closeSession', ['s2'], undefined);
     expect(s.current).toBeNull();
     expect(s.fileOf('s2')).toBeNull();
@@ -82,18 +83,8 @@ describe('files on the command line', () => {
   });
 });
 
-describe('session files at user paths', () => {
+describe('files written at user paths', () => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-files-'));
-
-  it('reads regular .flt files only', () => {
-    writeFileSync(join(dir, 'a.flt'), 'SQLite format 3\0');
-    writeFileSync(join(dir, 'a.txt'), 'x');
-    mkdirSync(join(dir, 'folder.flt'));
-    expect(readSessionFile(join(dir, 'a.flt')).length).toBe(16);
-    expect(() => readSessionFile(join(dir, 'a.txt'))).toThrow('not a Faultline session file');
-    expect(() => readSessionFile(join(dir, 'folder.flt'))).toThrow('is not a file');
-    expect(() => readSessionFile(join(dir, 'missing.flt'))).toThrow();
-  });
 
   it('replaces a file whole, leaving no temporary behind', () => {
     const path = join(dir, 'saved.flt');
@@ -117,7 +108,7 @@ describe('the window title', () => {
     const s = new OpenSessions(() => changes++);
     s.observe('openSession', [], info('s1'));
     s.observe('addBookmark', ['s1'], undefined);
-    s.savedTo('s1', '/x/s1.flt');
+    s.savedTo(info('s1'), '/x/s1.flt');
     s.observe('closeSession', ['s1'], undefined);
     expect(changes).toBe(4);
   });
