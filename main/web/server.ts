@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { createServices } from '../services.ts';
+import { SOURCE_GUEST_BUILD } from '../session/guest_build.ts';
 import { admit, makeGate, type Gate } from './gate.ts';
 import { pushMessage, serveSocket } from './rpc.ts';
 import { loadBuiltRenderer } from './static_files.ts';
@@ -70,7 +71,7 @@ function refuse(res: ServerResponse, status: number, reason: string): void {
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const files = loadBuiltRenderer(opts.renderer);
-  const services = createServices({ libraryDir: opts.library, mode: 'browser' });
+  const services = createServices({ libraryDir: opts.library, mode: 'browser', guestBuildDir: SOURCE_GUEST_BUILD });
   const token = randomBytes(24).toString('base64url');
   let gate: Gate = makeGate(token, opts.port);
 
