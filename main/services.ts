@@ -37,7 +37,7 @@ export interface ServicesOptions {
   /** Where runs execute: worker threads of this process by default; the desktop app passes its utility process. */
   record?: StartRecording;
   /** The guest kernel build the scenarios boot: the source tree's, or the packaged app's copy. */
-  guestBuildDir?: string;
+  guestBuildDir: string;
 }
 
 export interface Services extends FaultlineCalls {

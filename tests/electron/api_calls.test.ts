@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mark, type EventDetail, type SessionInfo } from '../../preload/api.ts';
+import { SOURCE_GUEST_BUILD } from '../../main/session/guest_build.ts';
 import { createServices, type Services } from '../../main/services.ts';
 import { APP_ENTRY_URL, APP_ORIGIN } from '../../main/electron/app_origin.ts';
 import { runCall, type CallContext, type CallSender } from '../../main/electron/api_call.ts';
@@ -24,7 +25,7 @@ describe('API calls over IPC', () => {
     const out = join(tempDir(), 'null-deref-kernel.flt');
     await recordScenarioThroughServer('null-deref-kernel', out);
     bytes = new Uint8Array(readFileSync(out));
-    services = createServices({ libraryDir: tempDir(), mode: 'electron' });
+    services = createServices({ libraryDir: tempDir(), mode: 'electron', guestBuildDir: SOURCE_GUEST_BUILD });
     ctx = { services, origin: APP_ORIGIN, sessions: new OpenSessions() };
   });
   afterAll(async () => services.close());

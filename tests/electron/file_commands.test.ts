@@ -34,6 +34,7 @@ vi.mock('electron', () => ({
 
 import type { BrowserWindow } from 'electron';
 import type { SessionInfo } from '../../preload/api.ts';
+import { SOURCE_GUEST_BUILD } from '../../main/session/guest_build.ts';
 import { createServices, type Services } from '../../main/services.ts';
 import type { AppCommand, PageCommands } from '../../main/electron/app_command.ts';
 import { FileCommands } from '../../main/electron/file_commands.ts';
@@ -57,7 +58,7 @@ describe('File menu', () => {
 
   beforeEach(() => {
     dir = tempDir();
-    services = createServices({ libraryDir: join(dir, 'library'), mode: 'electron' });
+    services = createServices({ libraryDir: join(dir, 'library'), mode: 'electron', guestBuildDir: SOURCE_GUEST_BUILD });
     sessions = new OpenSessions();
     state = defaultWindowState();
     sent = [];
