@@ -361,9 +361,21 @@ export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
 }
 
+/**
+ * What the desktop app's menu and the OS tell the page: show a session the main process opened
+ * or saved (File > Open, Open Recent, a file from the command line or the OS, Save), forget a
+ * session it closed, go to the scenario gallery (File > New Run), show the keyboard map.
+ */
+export type AppCommand =
+  | { kind: 'show-session'; session: SessionInfo }
+  | { kind: 'session-closed'; session: string }
+  | { kind: 'new-run' }
+  | { kind: 'keyboard-map' };
+
 /** Pushed notifications, by channel. */
 export interface FaultlinePush {
   run: RunProgress;
+  command: AppCommand;
 }
 
 export type Unsubscribe = () => void;
@@ -371,8 +383,11 @@ export type Unsubscribe = () => void;
 /** `window.faultline`. */
 export interface FaultlineApi extends FaultlineCalls {
   onRun(listener: (progress: RunProgress) => void): Unsubscribe;
+  /** Commands from the desktop app's menu and the OS; browser mode has neither and never sends one. */
+  onCommand(listener: (command: AppCommand) => void): Unsubscribe;
 }
 
 /** Channel names on Electron IPC; the preload refuses anything not built from these. */
 export const IPC_PREFIX = 'faultline:';
 export const IPC_PUSH_RUN = 'faultline:push:run';
+export const IPC_PUSH_COMMAND = 'faultline:push:command';
