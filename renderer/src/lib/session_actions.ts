@@ -19,7 +19,7 @@ export async function loadHome(): Promise<void> {
   }
 }
 
-function showSession(info: SessionInfo): void {
+export function showSession(info: SessionInfo): void {
   const fresh = app.session?.id !== info.id;
   app.session = info;
   app.view = 'session';
