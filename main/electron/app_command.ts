@@ -3,24 +3,23 @@
 // the scenario gallery, show the keyboard map, forget a closed session. A command sent while the
 // page is still loading waits for it: the preload's listener does not exist before that.
 
-import type { WebContents } from 'electron';
-import type { SessionInfo } from '../../preload/api.ts';
+import { IPC_PUSH_COMMAND, type AppCommand } from '../../preload/api.ts';
 
-export const IPC_PUSH_COMMAND = 'faultline:push:command';
-
-export type AppCommand =
-  | { kind: 'show-session'; session: SessionInfo }
-  | { kind: 'session-closed'; session: string }
-  | { kind: 'new-run' }
-  | { kind: 'keyboard-map' };
+/** What the commands need of a window's WebContents (a test hands its own). */
+export interface CommandPage {
+  on(event: 'did-finish-load', listener: () => void): unknown;
+  once(event: 'destroyed', listener: () => void): unknown;
+  send(channel: string, command: AppCommand): void;
+  isDestroyed(): boolean;
+}
 
 export class PageCommands {
-  private page: WebContents | null = null;
+  private page: CommandPage | null = null;
   private loaded = false;
   private readonly waiting: AppCommand[] = [];
 
   /** The page of a new window: commands wait until it has loaded. */
-  attach(page: WebContents): void {
+  attach(page: CommandPage): void {
     this.page = page;
     this.loaded = false;
     page.on('did-finish-load', () => {

@@ -1,9 +1,10 @@
 // The preload exposes exactly `window.faultline` through the context bridge, and nothing else:
-// one object, each API method an invoke on its own channel, onRun on the run push channel.
+// one object, each API method an invoke on its own channel, onRun and onCommand on the two push
+// channels.
 // Electron's contextBridge and ipcRenderer are recorded by the test (no Electron runs here).
 
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { API_METHODS, IPC_PREFIX, IPC_PUSH_RUN } from '../../preload/api.ts';
+import { API_METHODS, IPC_PREFIX, IPC_PUSH_COMMAND, IPC_PUSH_RUN } from '../../preload/api.ts';
 
 const bridge = vi.hoisted(() => ({
   exposed: [] as [string, Record<string, unknown>][],
@@ -28,10 +29,10 @@ describe('preload', () => {
     await import('../../preload/index.ts');
   });
 
-  it('exposes one object, window.faultline, with the API methods and onRun only', () => {
+  it('exposes one object, window.faultline, with the API methods, onRun and onCommand only', () => {
     expect(bridge.exposed.map(([key]) => key)).toEqual(['faultline']);
     const api = bridge.exposed[0]![1];
-    expect(Object.keys(api).sort()).toEqual([...API_METHODS, 'onRun'].sort());
+    expect(Object.keys(api).sort()).toEqual([...API_METHODS, 'onCommand', 'onRun'].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
   });
 
@@ -53,6 +54,27 @@ describe('preload', () => {
     unsubscribe();
     push({ runId: 'r2' });
     expect(got).toEqual([{ runId: 'r1' }]);
-    expect([...bridge.listeners.keys()]).toEqual([IPC_PUSH_RUN]);
+    expect(bridge.listeners.get(IPC_PUSH_RUN)?.size).toBe(0);
+  });
+
+  it('delivers app commands to onCommand listeners until they unsubscribe, and only commands', () => {
+    const api = bridge.exposed[0]![1] as {
+      onCommand: (l: (c: unknown) => void) => () => void;
+      onRun: (l: (p: unknown) => void) => () => void;
+    };
+    const commands: unknown[] = [];
+    const runs: unknown[] = [];
+    const offCommand = api.onCommand((c) => commands.push(c));
+    const offRun = api.onRun((p) => runs.push(p));
+    const push = (channel: string, value: unknown) => bridge.listeners.get(channel)?.forEach((l) => l({ sender: 'ipc event' }, value));
+    push(IPC_PUSH_COMMAND, { kind: 'keyboard-map' });
+    push(IPC_PUSH_RUN, { runId: 'r3' });
+    offCommand();
+    push(IPC_PUSH_COMMAND, { kind: 'new-run' });
+    offRun();
+    expect(commands).toEqual([{ kind: 'keyboard-map' }]);
+    expect(runs).toEqual([{ runId: 'r3' }]);
+    expect([...bridge.listeners.keys()].sort()).toEqual([IPC_PUSH_COMMAND, IPC_PUSH_RUN].sort());
+    expect([...bridge.listeners.values()].every((set) => set.size === 0)).toBe(true);
   });
 });

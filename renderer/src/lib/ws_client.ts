@@ -1,8 +1,10 @@
 // window.faultline for browser mode: every call is one request on the page's WebSocket to the
-// server that served it (same origin, same token path), answered by id.
+// server that served it (same origin, same token path), answered by id. Run progress is pushed;
+// app commands never are (they come from the desktop app's menu), so onCommand only subscribes.
 
 import {
   API_METHODS,
+  type AppCommand,
   type FaultlineApi,
   type FaultlinePush,
   type RunProgress,
@@ -63,5 +65,6 @@ export function connectWebSocket(url: string): FaultlineApi {
     runListeners.add(listener);
     return () => runListeners.delete(listener);
   };
+  api.onCommand = (_listener: (c: AppCommand) => void) => () => undefined;
   return api as unknown as FaultlineApi;
 }
