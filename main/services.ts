@@ -183,7 +183,14 @@ export function createServices(options: ServicesOptions): Services {
       if (r.from === 'bytes') {
         const name = check.str(r.name, 'name', 300);
         const bytes = check.bytes(r.bytes, 'bytes', MAX_OPEN_BYTES);
-        return openPath(library.importBytes(name, bytes), name);
+        const copy = library.importBytes(name, bytes);
+        try {
+          return await openPath(copy, name);
+        } catch (err) {
+          // A file that does not open is not kept: it would only be listed among the sessions.
+          rmSync(copy, { force: true });
+          throw err;
+        }
       }
       throw new Error('open: unknown request');
     },
