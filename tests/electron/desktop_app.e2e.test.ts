@@ -1,7 +1,8 @@
 // The desktop app end to end, through Playwright's Electron driver: launch the built app, check
 // the page sees no Node and only the API and cannot navigate away, run a scenario to its panic on
-// the real machine and kernel, bookmark it, save the session with File > Save As, and reopen the
-// saved file. Skipped, saying why, where the Electron binary is not installed or (Linux) there is
+// the real machine and kernel (in the emulator host utility process), bookmark it, save the
+// session with File > Save As, and reopen the saved file; then the menu's commands reaching the
+// page: File > Open shows the file, File > Close goes back to the gallery, Help > Keyboard Map. Skipped, saying why, where the Electron binary is not installed or (Linux) there is
 // no display to open a window on.
 
 import { execFileSync } from 'node:child_process';
@@ -45,7 +46,7 @@ describe('the desktop app', () => {
       require: typeof (globalThis as { require?: unknown }).require,
       process: typeof (globalThis as { process?: unknown }).process,
     }));
-    expect(exposed).toEqual({ api: [...API_METHODS, 'onRun'].sort(), require: 'undefined', process: 'undefined' });
+    expect(exposed).toEqual({ api: [...API_METHODS, 'onCommand', 'onRun'].sort(), require: 'undefined', process: 'undefined' });
     // Navigation away is blocked; the app page stays.
     await page.evaluate(() => void ((globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/'));
     await page.waitForTimeout(500);
@@ -77,5 +78,24 @@ describe('the desktop app', () => {
     await page.getByTestId('file-input').setInputFiles(saved);
     await expect(page.getByTestId('outcome')).toContainText('panic');
     await expect(page.getByTestId('bookmark-note')).toHaveText(['the kernel gives up here']);
+  });
+
+  it('shows what the menu does: File > Open, Close, Help > Keyboard Map', async (ctx) => {
+    if (skipReason !== null) ctx.skip(skipReason);
+    const saved = join(work, 'panic.flt');
+    await page.keyboard.press('g');
+    await app.evaluate(({ dialog, Menu }, path) => {
+      dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [path] })) as typeof dialog.showOpenDialog;
+      Menu.getApplicationMenu()!.getMenuItemById('open')!.click();
+    }, saved);
+    await expect(page.getByTestId('outcome')).toContainText('panic');
+    await expect(page.getByTestId('bookmark-note')).toHaveText(['the kernel gives up here']);
+    await expect.poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.getTitle())).toContain('panic.flt');
+
+    await app.evaluate(({ Menu }) => Menu.getApplicationMenu()!.getMenuItemById('close')!.click());
+    await expect(page.locator('[data-scenario]').first()).toBeVisible();
+
+    await app.evaluate(({ Menu }) => Menu.getApplicationMenu()!.getMenuItemById('keyboard-map')!.click());
+    await expect(page.getByRole('dialog', { name: 'keyboard shortcuts' })).toBeVisible();
   });
 });
