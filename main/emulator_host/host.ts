@@ -12,12 +12,21 @@ import { Control, type EmulatorJob, type EmulatorReport } from './emulator_proto
 import type { MachineRecipe } from './machine_recipe.ts';
 import type { VCpuState } from '../../emulator/machine/vcpu.ts';
 
+/**
+ * Virtual ticks between checkpoints: time travel re-executes at most this much after restoring
+ * one, which keeps a seek to any instant under 100 ms (tests/bench/session_bench.ts measures it)
+ * for about 60 KiB of checkpoints per million ticks.
+ */
+export const CHECKPOINT_EVERY = 250_000;
+/** Every so many checkpoints is a full snapshot; the others hold the pages written since the last. */
+const FULL_CHECKPOINT_EVERY = 16;
+
 export interface RecordRequest {
   recipe: MachineRecipe;
   inputs: SessionInputs;
   out: string;
   budget: number;
-  /** Virtual ticks between checkpoints (default 1,000,000: time travel re-executes at most that much; 0 for none). */
+  /** Virtual ticks between checkpoints (default CHECKPOINT_EVERY; 0 for none). */
   checkpointEvery?: number;
   onProgress?: (p: RecordProgress) => void;
   /** Instants at which to capture every vCPU's state during the run (time-travel tests). */
@@ -88,8 +97,8 @@ export class Recording implements RecordingControl {
       recipe: req.recipe,
       budget: req.budget,
       slice: 1_000_000,
-      checkpointEvery: req.checkpointEvery ?? 1_000_000,
-      fullEvery: 16,
+      checkpointEvery: req.checkpointEvery ?? CHECKPOINT_EVERY,
+      fullEvery: FULL_CHECKPOINT_EVERY,
       captureAt: [...(req.captureAt ?? [])].sort((a, b) => a - b),
     };
     const captured: RecordResult['captured'] = [];

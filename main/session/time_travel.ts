@@ -2,11 +2,11 @@
 // before it (its full snapshot, then each dirty-page delta after it, in order) on a fresh
 // machine, then re-execute deterministically up to the instant (DESIGN.md section 5).
 
-import type { Machine, MachineSnapshot } from '../../emulator/machine/machine.ts';
+import type { Machine } from '../../emulator/machine/machine.ts';
 import type { VCpuState } from '../../emulator/machine/vcpu.ts';
 import type { CheckpointInfo } from './reader.ts';
 import { SessionFileError } from './open_session.ts';
-import { CheckpointFormatError, decodeCheckpoint } from './checkpoint_codec.ts';
+import { CheckpointFormatError, openCheckpoint, type CheckpointImage } from './checkpoint_codec.ts';
 
 /** What a time-travel query needs from a session: its checkpoints, from a reader or a client. */
 export interface CheckpointSource {
@@ -24,12 +24,24 @@ export interface MachineStateAt {
   replayed: number;
 }
 
-function decodeSnapshot(blob: Uint8Array, id: number): MachineSnapshot {
+function corrupt(e: unknown, id: number): unknown {
+  return e instanceof CheckpointFormatError ? new SessionFileError('corrupt', `checkpoint ${id} of the session ${e.message}`) : e;
+}
+
+/** Restores one checkpoint of a chain: its state, then its pages straight into memory. */
+function restore(machine: Machine, blob: Uint8Array, id: number, first: boolean): void {
+  let image: CheckpointImage;
   try {
-    return decodeCheckpoint(blob);
+    image = openCheckpoint(blob);
   } catch (e) {
-    if (e instanceof CheckpointFormatError) throw new SessionFileError('corrupt', `checkpoint ${id} of the session ${e.message}`);
-    throw e;
+    throw corrupt(e, id);
+  }
+  if (first && !image.state.full) throw new SessionFileError('corrupt', `checkpoint ${id} is a delta with no full checkpoint before it`);
+  machine.restore(image.state);
+  try {
+    image.writePages(machine.mem.bytes);
+  } catch (e) {
+    throw corrupt(e, id);
   }
 }
 
@@ -72,9 +84,7 @@ export class TimeTravel {
       for (const c of chain) {
         const blob = await this.session.checkpointBlob(c.id);
         if (!blob) throw new SessionFileError('corrupt', `checkpoint ${c.id} of the session is missing`);
-        const snapshot = decodeSnapshot(blob, c.id);
-        if (c === chain[0] && !snapshot.full) throw new SessionFileError('corrupt', `checkpoint ${c.id} is a delta with no full checkpoint before it`);
-        machine.restore(snapshot);
+        restore(machine, blob, c.id, c === chain[0]);
       }
       this.machine = machine;
       this.restoredFrom = at;
