@@ -53,7 +53,8 @@ export interface ConsoleRow {
 export interface DerivedRows {
   tracks: TrackRow[];
   spans: Map<number, ColumnBuffer>;
-  summaries: Map<string, { track: number; level: number; rows: ColumnBuffer }>;
+  /** Keyed by track * 64 + level. */
+  summaries: Map<number, { track: number; level: number; rows: ColumnBuffer }>;
   flows: ColumnBuffer;
   tasks: TaskRow[];
   locks: LockInfo[];
@@ -118,7 +119,8 @@ export class Deriver implements SpanSink {
   }
 
   private readonly summaryRow = (track: number, level: number, t0: number, t1: number, state: number, present: number, count: number): void => {
-    const key = `${track}:${level}`;
+    // A number key: this runs for every summary row, and a string key costs a concatenation each time.
+    const key = track * 64 + level;
     let entry = this.rows.summaries.get(key);
     if (!entry) this.rows.summaries.set(key, (entry = { track, level, rows: new ColumnBuffer(SUMMARY_COLUMNS.length) }));
     const c = entry.rows.columns;

@@ -25,7 +25,7 @@ let lastCheckpoint: number | null = null;
 
 const channel = new MessageChannel();
 const deriverThread = startWorker(new URL('./derive_worker.ts', import.meta.url), { port: channel.port2 }, [channel.port2]);
-const toDeriver = (m: DeriverMessage) => channel.port1.postMessage(m);
+const toDeriver = (m: DeriverMessage, transfer: ArrayBuffer[] = []) => channel.port1.postMessage(m, transfer);
 /** The emulator's last word, kept until the deriver has handed over its last rows. */
 let finishing: Extract<RecorderMessage, { type: 'finish' }> | null = null;
 
@@ -77,9 +77,9 @@ port.on('message', (m: RecorderMessage) => {
   try {
     switch (m.type) {
       case 'batch':
-        // The deriver gets a copy; the writer keeps this one until its next commit.
-        toDeriver(m);
+        // The writer encodes the batch at once; then its buffer moves on to the deriver, uncopied.
         writer.append({ firstSeq: m.firstSeq, count: m.count, words: m.words, texts: m.texts });
+        toDeriver(m, [m.words.buffer as ArrayBuffer]);
         commitSoon();
         break;
       case 'checkpoint':

@@ -31,6 +31,13 @@ export function encodeRows(columns: readonly (readonly number[])[]): Buffer {
       const v = col[i]!;
       const d = v - prev;
       prev = v;
+      if ((d | 0) === d && d >= -0x40000000 && d < 0x40000000) {
+        // Most differences are small: 32-bit integer arithmetic, the same bytes as below.
+        let z = ((d << 1) ^ (d >> 31)) >>> 0;
+        while (z >= 0x80) { body[p++] = (z & 0x7f) | 0x80; z >>>= 7; }
+        body[p++] = z;
+        continue;
+      }
       let zz = d >= 0 ? d * 2 : -d * 2 - 1;
       while (zz >= 0x80) { body[p++] = (zz % 0x80) | 0x80; zz = Math.floor(zz / 0x80); }
       body[p++] = zz;

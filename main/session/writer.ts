@@ -59,6 +59,19 @@ export interface WriterOptions {
   derive: 'inline' | 'external';
 }
 
+/** One batch encoded, waiting for its commit. */
+interface EncodedChunk {
+  firstSeq: number;
+  count: number;
+  tFirst: number;
+  tLast: number;
+  kinds: number;
+  cpus: number;
+  traces: number;
+  data: Buffer;
+  texts: Buffer;
+}
+
 export class SessionWriter {
   private readonly db: Database.Database;
   private readonly deriver: Deriver | null;
@@ -66,8 +79,8 @@ export class SessionWriter {
   private readonly insertChunk: Database.Statement;
   private readonly storeDerived: (d: DerivedChunks) => void;
   private readonly insertCheckpoint: Database.Statement;
-  private readonly commitTx: (batches: EventBatch[], derived: DerivedChunks[]) => void;
-  private pending: EventBatch[] = [];
+  private readonly commitTx: (chunks: EncodedChunk[], derived: DerivedChunks[]) => void;
+  private pending: EncodedChunk[] = [];
   private pendingEvents = 0;
   private pendingDerived: DerivedChunks[] = [];
   private lastCommit = performance.now();
@@ -136,17 +149,15 @@ export class SessionWriter {
       for (const o of d.open?.spans ?? []) openSpan.run(o.track, o.t0, o.state, o.detail, o.seq0);
       for (const r of d.open?.summaries ?? []) openSummary.run(...r);
     };
-    this.commitTx = db.transaction((batches: EventBatch[], derived: DerivedChunks[]) => {
-      for (const batch of batches) {
-        this.insertChunkOf(batch);
-        this.deriver?.consume(batch);
-      }
+    this.commitTx = db.transaction((chunks: EncodedChunk[], derived: DerivedChunks[]) => {
+      for (const c of chunks) this.insertChunk.run(c.firstSeq, c.count, c.tFirst, c.tLast, c.kinds, c.cpus, c.traces, c.data, c.texts);
       if (this.deriver) this.storeDerived(encodeDerived(this.deriver.drain(), this.deriver.provisional()));
       for (const d of derived) this.storeDerived(d);
     });
   }
 
-  private insertChunkOf(batch: EventBatch): void {
+  /** A batch as its event_chunks row. */
+  private encode(batch: EventBatch): EncodedChunk {
     const { words, count } = batch;
     const times = new Float64Array(words.buffer, words.byteOffset, (count * RECORD_WORDS) >> 1);
     let kinds = 0, cpus = 0, traces = 0, tFirst = Infinity, tLast = -Infinity;
@@ -160,18 +171,19 @@ export class SessionWriter {
       if (t < tFirst) tFirst = t;
       if (t > tLast) tLast = t;
     }
-    this.insertChunk.run(batch.firstSeq, count, tFirst, tLast, kinds, cpus, traces, encodeChunk(words, count), deflateRawSync(JSON.stringify(batch.texts), { level: 1 }));
+    return { firstSeq: batch.firstSeq, count, tFirst, tLast, kinds, cpus, traces, data: encodeChunk(words, count), texts: deflateRawSync(JSON.stringify(batch.texts), { level: 1 }) };
   }
 
   /**
    * Queues one batch of the machine's events; batches are committed together, with what follows
-   * from them, once COMMIT_EVENTS are queued or COMMIT_MS have passed. The batch's buffer must
-   * not change afterwards (the machine hands over a fresh one for every batch).
+   * from them, once COMMIT_EVENTS are queued or COMMIT_MS have passed. The batch is encoded (and
+   * derived from, inline) at once: its buffer is free again when this returns.
    */
   append(batch: EventBatch): void {
     if (this.finished) throw new Error('session already finished');
     if (batch.count === 0) return;
-    this.pending.push(batch);
+    this.pending.push(this.encode(batch));
+    this.deriver?.consume(batch);
     this.pendingEvents += batch.count;
     if (this.deriver && this.due()) this.commit();
   }
