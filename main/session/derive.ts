@@ -112,8 +112,9 @@ export class Deriver implements SpanSink {
   span(track: number, t0: number, t1: number, state: number, detail: number, seq0: number, seq1: number): void {
     let buf = this.rows.spans.get(track);
     if (!buf) this.rows.spans.set(track, (buf = new ColumnBuffer(SPAN_COLUMNS.length)));
+    const i = buf.add();
     const c = buf.columns;
-    c[0]!.push(t0); c[1]!.push(t1); c[2]!.push(state); c[3]!.push(detail); c[4]!.push(seq0); c[5]!.push(seq1);
+    c[0]![i] = t0; c[1]![i] = t1; c[2]![i] = state; c[3]![i] = detail; c[4]![i] = seq0; c[5]![i] = seq1;
     buf.cover(t0, t1);
     this.summaries.get(track)!.add(t0, t1, state);
   }
@@ -123,15 +124,17 @@ export class Deriver implements SpanSink {
     const key = track * 64 + level;
     let entry = this.rows.summaries.get(key);
     if (!entry) this.rows.summaries.set(key, (entry = { track, level, rows: new ColumnBuffer(SUMMARY_COLUMNS.length) }));
+    const i = entry.rows.add();
     const c = entry.rows.columns;
-    c[0]!.push(t0); c[1]!.push(t1); c[2]!.push(state); c[3]!.push(present); c[4]!.push(count);
+    c[0]![i] = t0; c[1]![i] = t1; c[2]![i] = state; c[3]![i] = present; c[4]![i] = count;
     entry.rows.cover(t0, t1);
   };
 
   flow(kind: number, vector: number, cpu: number, seqFrom: number, tFrom: number, seqTo: number, tTo: number): void {
     const buf = this.rows.flows;
+    const i = buf.add();
     const c = buf.columns;
-    c[0]!.push(kind); c[1]!.push(vector); c[2]!.push(cpu); c[3]!.push(seqFrom); c[4]!.push(tFrom); c[5]!.push(seqTo); c[6]!.push(tTo);
+    c[0]![i] = kind; c[1]![i] = vector; c[2]![i] = cpu; c[3]![i] = seqFrom; c[4]![i] = tFrom; c[5]![i] = seqTo; c[6]![i] = tTo;
     buf.cover(tFrom, tTo);
   }
 

@@ -32,9 +32,9 @@ export function encodeDerived(rows: DerivedRows, open: DerivedChunks['open']): D
   const f = rows.flows;
   return {
     tracks: rows.tracks,
-    spans: [...rows.spans].map(([track, b]) => ({ track, level: 0, t0: b.t0, t1: b.t1, count: b.length, data: encodeRows(b.columns) })),
-    summaries: [...rows.summaries.values()].map(({ track, level, rows: b }) => ({ track, level, t0: b.t0, t1: b.t1, count: b.length, data: encodeRows(b.columns) })),
-    flows: f.length > 0 ? { track: 0, level: 0, t0: f.t0, t1: f.t1, count: f.length, data: encodeRows(f.columns) } : null,
+    spans: [...rows.spans].map(([track, b]) => ({ track, level: 0, t0: b.t0, t1: b.t1, count: b.length, data: encodeRows(b.filled()) })),
+    summaries: [...rows.summaries.values()].map(({ track, level, rows: b }) => ({ track, level, t0: b.t0, t1: b.t1, count: b.length, data: encodeRows(b.filled()) })),
+    flows: f.length > 0 ? { track: 0, level: 0, t0: f.t0, t1: f.t1, count: f.length, data: encodeRows(f.filled()) } : null,
     tasks: rows.tasks,
     locks: rows.locks,
     console: rows.console,

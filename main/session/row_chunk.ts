@@ -18,7 +18,7 @@ export class RowChunkError extends Error {}
 let scratch = new Uint8Array(0);
 
 /** Encodes rows of `columns.length` integer columns (each a safe integer). */
-export function encodeRows(columns: readonly (readonly number[])[]): Buffer {
+export function encodeRows(columns: readonly ArrayLike<number>[]): Buffer {
   const count = columns[0]?.length ?? 0;
   if (count > MAX_CHUNK_ROWS) throw new RowChunkError(`row chunk of ${count} rows is over ${MAX_CHUNK_ROWS}`);
   const need = count * columns.length * MAX_VARINT_BYTES + 1;

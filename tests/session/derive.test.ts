@@ -10,10 +10,11 @@ function derive(stream: HandStream) {
   const spans = (track: number) => {
     const buf = rows.spans.get(track);
     if (!buf) return [];
-    const c = buf.columns;
-    return c[0]!.map((t0, i) => ({ t0, t1: c[1]![i]!, state: c[2]![i]!, detail: c[3]![i]! }));
+    const c = buf.filled();
+    return Array.from(c[0]!, (t0, i) => ({ t0, t1: c[1]![i]!, state: c[2]![i]!, detail: c[3]![i]! }));
   };
-  const flows = rows.flows.columns[0]!.map((kind, i) => ({ kind, vector: rows.flows.columns[1]![i]!, tFrom: rows.flows.columns[4]![i]!, tTo: rows.flows.columns[6]![i]! }));
+  const f = rows.flows.filled();
+  const flows = Array.from(f[0]!, (kind, i) => ({ kind, vector: f[1]![i]!, tFrom: f[4]![i]!, tTo: f[6]![i]! }));
   return { rows, spans, flows, facts: d.facts };
 }
 

@@ -57,7 +57,7 @@ function readCommitted(db: Database.Database): Snapshot {
     const derivedHere = new Map<number, number[][]>();
     const rows = deriver.drain();
     for (const [track, b] of rows.spans) {
-      for (let i = 0; i < b.length; i++) add(derivedHere, track, b.columns.map((col) => col[i]!));
+      for (let i = 0; i < b.length; i++) add(derivedHere, track, b.filled().map((col) => col[i]!));
     }
     for (const o of deriver.provisional().spans) add(derivedHere, o.track, [o.t0, o.state, o.detail, o.seq0]);
     return { status, events: next, spans, derivedHere };
