@@ -7,7 +7,11 @@ import { rendererConfig } from './renderer/vite.config.ts';
 export default defineConfig({
   main: {
     plugins: [bundleModuleUrls()],
+    // Electron loads better-sqlite3's addon built for its own ABI (electron_sqlite.ts says where
+    // from): imports of the package go to that module, which loads the package itself at run time.
+    resolve: { alias: [{ find: /^better-sqlite3$/, replacement: resolve('main/electron/electron_sqlite.ts') }] },
     build: {
+      externalizeDeps: { exclude: ['better-sqlite3'] },
       outDir: 'out/main',
       rollupOptions: {
         input: {

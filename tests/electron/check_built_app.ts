@@ -1,7 +1,8 @@
 // Checks the electron-vite build in out/ (run by `npm run check:electron` after the build): every
 // module the main process loads by URL (workers, machine builders, the emulator host utility
-// process) exists as built JavaScript next to the code that names it, and the preload is a
-// CommonJS script needing nothing but Electron, as the sandbox requires.
+// process) exists as built JavaScript next to the code that names it, better-sqlite3 is loaded
+// only through electron_sqlite.ts, and the preload is a CommonJS script needing nothing but
+// Electron, as the sandbox requires.
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -27,6 +28,13 @@ for (const file of jsFiles(join(OUT, 'main'))) {
     if (target === './worker_bootstrap.mjs') continue;
     if (target.endsWith('.ts')) problems.push(`${file}: still loads TypeScript by URL: ${target}`);
     else if (!existsSync(join(dirname(file), target))) problems.push(`${file}: loads ${target}, which was not built`);
+  }
+}
+
+// better-sqlite3 only through electron_sqlite.ts, which picks the addon built for Electron.
+for (const file of jsFiles(join(OUT, 'main'))) {
+  if (/\bfrom "better-sqlite3"|import\("better-sqlite3"\)/.test(readFileSync(file, 'utf8'))) {
+    problems.push(`${file}: imports better-sqlite3 itself rather than through main/electron/electron_sqlite.ts`);
   }
 }
 
