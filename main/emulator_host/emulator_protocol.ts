@@ -10,10 +10,11 @@ export interface EmulatorJob {
   budget: number;
   /** Instructions per run slice: progress, stop requests and checkpoints happen between slices. */
   slice: number;
-  /** Virtual ticks between checkpoints (0: none). */
+  /**
+   * Virtual ticks between checkpoints (0: none). The first holds every page, the others the pages
+   * written since the one before (the recorder makes full ones of them, off this thread).
+   */
   checkpointEvery: number;
-  /** Every how many checkpoints a full one is taken (the others hold dirty pages only). */
-  fullEvery: number;
   /**
    * Instants (ascending) at which to report every vCPU's state, stopping at the first instruction
    * boundary at or after each as time travel does: what time-travel tests compare against.

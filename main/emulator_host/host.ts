@@ -18,8 +18,6 @@ import type { VCpuState } from '../../emulator/machine/vcpu.ts';
  * for about 60 KiB of checkpoints per million ticks.
  */
 export const CHECKPOINT_EVERY = 250_000;
-/** Every so many checkpoints is a full snapshot; the others hold the pages written since the last. */
-const FULL_CHECKPOINT_EVERY = 16;
 
 export interface RecordRequest {
   recipe: MachineRecipe;
@@ -98,7 +96,6 @@ export class Recording implements RecordingControl {
       budget: req.budget,
       slice: 1_000_000,
       checkpointEvery: req.checkpointEvery ?? CHECKPOINT_EVERY,
-      fullEvery: FULL_CHECKPOINT_EVERY,
       captureAt: [...(req.captureAt ?? [])].sort((a, b) => a - b),
     };
     const captured: RecordResult['captured'] = [];

@@ -9,6 +9,7 @@ import type { MachineSnapshot } from '../../emulator/machine/machine.ts';
 
 export type RecorderMessage =
   | { type: 'batch'; firstSeq: number; count: number; words: Uint32Array; texts: string[] }
+  /** A machine snapshot: full (every page) or a delta (the pages written since the last one). */
   | { type: 'checkpoint'; t: number; seq: number; full: boolean; snapshot: MachineSnapshot }
   | { type: 'finish'; stop: StopReason; instructions: number }
   /** The run failed or was abandoned: commit what came and leave the file marked cut short. */

@@ -21,7 +21,27 @@ try {
   process.exit(1);
 }
 writer.onCommit = (events) => report({ type: 'committed', events });
+
+/**
+ * Every FULL_CHECKPOINT_EVERY-th checkpoint is stored full, the others as deltas on the one
+ * before: time travel restores a full one and at most that many deltas. The emulator sends only
+ * deltas after its first snapshot; the full ones are made here from the pages seen so far, so
+ * the emulator's thread never copies all of memory.
+ */
+const FULL_CHECKPOINT_EVERY = 16;
+const pages = new Map<number, Uint8Array>();
 let lastCheckpoint: number | null = null;
+let sinceFull = 0;
+
+function checkpoint(m: Extract<RecorderMessage, { type: 'checkpoint' }>): void {
+  if (m.full) pages.clear();
+  for (const [n, page] of m.snapshot.pages) pages.set(n, page);
+  if (m.full || ++sinceFull === FULL_CHECKPOINT_EVERY) {
+    const all = [...pages].sort((a, b) => a[0] - b[0]);
+    lastCheckpoint = writer.checkpoint(m.t, m.seq, { ...m.snapshot, full: true, pages: all }, null);
+    sinceFull = 0;
+  } else lastCheckpoint = writer.checkpoint(m.t, m.seq, m.snapshot, lastCheckpoint);
+}
 
 const channel = new MessageChannel();
 const deriverThread = startWorker(new URL('./derive_worker.ts', import.meta.url), { port: channel.port2 }, [channel.port2]);
@@ -83,7 +103,7 @@ port.on('message', (m: RecorderMessage) => {
         commitSoon();
         break;
       case 'checkpoint':
-        lastCheckpoint = writer.checkpoint(m.t, m.seq, m.snapshot, m.full ? null : lastCheckpoint);
+        checkpoint(m);
         break;
       case 'finish':
         finishing = m;
