@@ -26,6 +26,8 @@ describe('the desktop app', () => {
 
   beforeAll(async () => {
     if (skipReason !== null) return;
+    // As npm start does: better-sqlite3 for Electron's ABI, then the build.
+    execFileSync('npx', ['tsx', 'main/electron/prepare_electron.ts'], { cwd: ROOT, stdio: 'inherit' });
     execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
     app = await electron.launch({
       executablePath: binary.path!, cwd: ROOT,
