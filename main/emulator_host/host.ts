@@ -15,7 +15,7 @@ import type { VCpuState } from '../../emulator/machine/vcpu.ts';
 /**
  * Virtual ticks between checkpoints: time travel re-executes at most this much after restoring
  * one, which keeps a seek to any instant under 100 ms (tests/bench/session_bench.ts measures it)
- * for about 60 KiB of checkpoints per million ticks.
+ * for about 80 KiB of checkpoints per million ticks.
  */
 export const CHECKPOINT_EVERY = 250_000;
 

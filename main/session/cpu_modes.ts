@@ -65,8 +65,8 @@ export class CpuModeTracker {
   }
 
   /**
-   * Any event of a CPU: one that was not started yet is running from now on, in the kernel (the
-   * boot CPU emits no start event; GUEST-INTERFACE.md "CPU 0 at entry").
+   * Any event of a CPU: one that was not started yet is running from now on, in the kernel
+   * (a stream whose CPU has no start event, like a bare-metal test's or a cut-off one's).
    */
   seen(n: number, t: number, seq: number): void {
     const c = this.cpu(n);
