@@ -174,7 +174,8 @@ export class FileCommands implements MenuActions {
       defaultPath: this.inLastFolder(session.name.replace(/(\.flt)?$/i, '.flt')).defaultPath,
     });
     if (r.canceled || r.filePath === undefined) return false;
-    await this.writeTo(session, r.filePath);
+    // Some platforms' dialogs leave the extension to the app.
+    await this.writeTo(session, /\.flt$/i.test(r.filePath) ? r.filePath : `${r.filePath}.flt`);
     return true;
   }
 

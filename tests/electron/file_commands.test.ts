@@ -133,6 +133,15 @@ describe('File menu', () => {
     expect((await services.bookmarks(reopened.id)).map((b) => b.note)).toEqual(['in the copy', 'then saved']);
   });
 
+  it('gives a name typed without the extension the .flt a session file has', async () => {
+    const info = await files.openPath(copyOf(recorded, join(dir, 'plain.flt')));
+    answers.save.push(join(dir, 'typed'));
+    await files.saveAs();
+    expect(answers.errors).toEqual([]);
+    expect(sessions.fileOf(info.id)).toBe(join(dir, 'typed.flt'));
+    expect(existsSync(join(dir, 'typed.flt'))).toBe(true);
+  });
+
   it('opens only absolute paths to .flt files, and says what is wrong with any other', async () => {
     writeFileSync(join(dir, 'notes.flt'), 'not a database');
     writeFileSync(join(dir, 'notes.txt'), 'text');
