@@ -1,7 +1,7 @@
 // App commands on their way to the page (main/electron/app_command.ts): sent on the command
-// channel once the page has loaded, held while it loads (the preload's listener does not exist
-// yet), and held for the next window when the page is gone. The page is an EventEmitter with
-// the WebContents methods the commands use; Electron does not run here.
+// channel once the page has loaded, held while it loads or reloads (the preload's listener does
+// not exist yet), and held for the next window when the page is gone. The page is an
+// EventEmitter with the WebContents methods the commands use; Electron does not run here.
 
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,18 @@ describe('page commands', () => {
       [IPC_PUSH_COMMAND, { kind: 'keyboard-map' }],
       [IPC_PUSH_COMMAND, { kind: 'session-closed', session: 's1' }],
     ]);
+  });
+
+  it('hold commands while the page reloads', () => {
+    const commands = new PageCommands();
+    const page = new Page();
+    commands.attach(page);
+    page.emit('did-finish-load');
+    page.emit('did-start-loading');
+    commands.send({ kind: 'new-run' });
+    expect(page.sent).toEqual([]);
+    page.emit('did-finish-load');
+    expect(page.sent).toEqual([[IPC_PUSH_COMMAND, { kind: 'new-run' }]]);
   });
 
   it('keep what was sent while no page is there for the next window', () => {
