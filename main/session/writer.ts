@@ -31,9 +31,10 @@ const COMMIT_EVENTS = 65536;
 const COMMIT_MS = 200;
 
 /**
- * How long finish() waits for live readers to let go of the file. Leaving WAL mode needs every
- * other connection closed, so a live reader (a read-only connection on the growing file) must
- * hold its connection only briefly, a few hundred ms at a time, and then close it.
+ * How long finish() waits for live readers to let go of the file. A live reader opens the growing
+ * file read-only (better-sqlite3 `readonly: true`; WAL mode, so it never blocks a commit and sees
+ * every committed batch with its derived rows), reads, and closes within a few hundred ms: leaving
+ * WAL mode at the end needs every other connection closed, and finish() retries until then.
  */
 const FINISH_WAIT_MS = 10_000;
 
