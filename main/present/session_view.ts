@@ -31,6 +31,11 @@ import { rebuilder } from '../emulator_host/machine_builders.ts';
 import { TimeTravel } from '../session/time_travel.ts';
 
 type StepFilter = { kinds: string[]; traceTypes?: number[] };
+type TraceEvent = Extract<MachineEvent, { kind: 'trace' }>;
+
+const LOCK_TRACES = [TraceType.LOCK_ACQUIRE, TraceType.LOCK_ACQUIRED, TraceType.LOCK_RELEASE];
+/** Lock tracepoints lockTraces() hands over by default (the lock graph is built from them). */
+const MAX_LOCK_TRACES = 100_000;
 
 // Each target is one or more reader filters; the nearest hit of any of them wins. Kinds and trace
 // types are kept in separate filters because the reader skips a whole chunk when it lacks every
@@ -76,13 +81,25 @@ export class SessionView {
   private nextBookmark = 1;
   dirty = false;
 
-  private constructor(readonly id: string, readonly name: string, readonly client: SessionClient, private fixed: Fixed) {}
+  private constructor(readonly id: string, readonly name: string, readonly client: SessionClient, private fixed: Fixed, readonly live: boolean) {}
 
-  static async open(id: string, name: string, client: SessionClient): Promise<SessionView> {
-    const view = new SessionView(id, name, client, await SessionView.load(client));
+  /**
+   * A view of an opened session. `live`: the session is a recording still being written (its
+   * client opened with `live`); its tasks, locks and notable events are read again at each info().
+   */
+  static async open(id: string, name: string, client: SessionClient, live = false): Promise<SessionView> {
+    const view = new SessionView(id, name, client, await SessionView.load(client), live);
     view.bookmarkList = (await client.query('bookmarks')).map((b) => ({ id: b.id, t: b.t, title: b.title, note: b.note }));
     view.nextBookmark = Math.max(0, ...view.bookmarkList.map((b) => b.id)) + 1;
     return view;
+  }
+
+  /** Takes over the bookmarks made on another view of the same recording (the live one, when it ends). */
+  adoptBookmarks(from: SessionView): void {
+    if (!from.dirty) return;
+    this.bookmarkList = from.bookmarks();
+    this.nextBookmark = Math.max(this.nextBookmark, ...this.bookmarkList.map((b) => b.id + 1));
+    this.dirty = true;
   }
 
   private static async load(client: SessionClient): Promise<Fixed> {
@@ -121,13 +138,18 @@ export class SessionView {
   }
 
   async info(): Promise<SessionInfo> {
+    if (this.live) {
+      // What the recording has committed since: new tasks, locks and tracks, later notable events.
+      this.fixed = { ...(await SessionView.load(this.client)), symbols: this.fixed.symbols };
+      this.notableIndex = null;
+    }
     const i = await this.client.query('info');
     return {
       id: this.id, name: this.name, scenarioId: i.scenario || null, cmdline: i.cmdline, cpus: Math.max(i.cpus, i.config.cpus, 1),
       tStart: i.tFirst, tEnd: Math.max(i.tLast, i.tFirst + 1), events: i.events,
-      outcome: describeOutcome(i.outcome),
-      // A recording opens once it is finished (renderer/NEEDS.md, item 2): never live yet.
-      live: false, dirty: this.dirty,
+      // A recording still being written has no outcome yet (its file says "cut short").
+      outcome: this.live ? null : describeOutcome(i.outcome),
+      live: this.live, dirty: this.dirty,
       locks: this.fixed.locks.map((l) => ({ addr: lockLaneId(l.addr).slice('lock:'.length), name: l.name || lockLaneId(l.addr).slice(5) })),
     };
   }
@@ -145,13 +167,64 @@ export class SessionView {
   async events(q: EventQuery): Promise<EventMarks> {
     const flows: SpinFlows = { t0: [], cpu0: [], t1: [], cpu1: [], kind: [] };
     const resolution = Math.max(q.resolution, 1e-3);
-    addFlows(await this.client.query('flows', q.t0, q.t1), resolution, flows);
+    addFlows(await this.client.query('flows', q.t0, q.t1, 3 * resolution), resolution, flows);
     const lockTracks = this.fixed.tracks.filter((t) => t.kind === TrackKind.Lock).map((t) => t.id);
     if (lockTracks.length > 0) {
       const answers = await this.client.query('spans', q.t0, q.t1, resolution, lockTracks);
       spinFlows(buildLanes(this.fixed.tracks, answers, this.fixed.locks), 4 * resolution, flows);
     }
     return buildMarks(this.client, () => this.notable(), q.t0, q.t1, resolution, q.limit, flows);
+  }
+
+  /**
+   * The lock tracepoints the lock graph is learnt from (lock_graph.ts), read as columns and cut
+   * down to the few that decide it: the first tracepoint of each lock, and each request for a
+   * lock made while holding others for the first time with those locks, framed by the holding
+   * (acquired ... request ... released) so that the graph sees exactly the order it would have
+   * seen in the whole stream. At most `limit` tracepoints of the recording are read.
+   */
+  async lockGraphTraces(limit = MAX_LOCK_TRACES): Promise<TraceEvent[]> {
+    const rec = await this.client.query('records', { kinds: ['trace'], traceTypes: LOCK_TRACES, limit });
+    const n = rec.seq.length;
+    const a = rec.args;
+    const arg = (i: number, k: number) => (BigInt(a[4 * i + 2 * k + 1]!) << 32n) | BigInt(a[4 * i + 2 * k]!);
+    // Which tracepoints to hand over, by index; a held lock is kept as the index that acquired it.
+    const firstOf = new Map<bigint, number>();
+    const held = new Map<number, number[]>();
+    const pairs = new Set<string>();
+    const picked: { i: number; type: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      const lock = arg(i, 0);
+      const type = rec.word[i]! >>> 16;
+      const cpu = rec.cpu[i]!;
+      const list = held.get(cpu) ?? [];
+      held.set(cpu, list);
+      if (!firstOf.has(lock)) firstOf.set(lock, rec.seq[i]!);
+      if (type === TraceType.LOCK_ACQUIRED) list.push(i);
+      else if (type === TraceType.LOCK_RELEASE) {
+        for (let k = list.length - 1; k >= 0; k--) if (arg(list[k]!, 0) === lock) { list.splice(k, 1); break; }
+      } else if (list.length > 0) {
+        const fresh = list.filter((h) => !pairs.has(`${arg(h, 0)}:${lock}`));
+        if (fresh.length === 0) continue;
+        for (const h of list) pairs.add(`${arg(h, 0)}:${lock}`);
+        for (const h of list) picked.push({ i: h, type: TraceType.LOCK_ACQUIRED });
+        picked.push({ i, type });
+        for (const h of [...list].reverse()) picked.push({ i: h, type: TraceType.LOCK_RELEASE });
+        continue;
+      }
+      if (firstOf.get(lock) === rec.seq[i]) picked.push({ i, type: TraceType.LOCK_ACQUIRE });
+    }
+    const named = await this.client.query('eventsAt', [...firstOf.values()]);
+    const names = new Map<bigint, string>();
+    [...firstOf.keys()].forEach((addr, k) => {
+      const ev = named[k];
+      names.set(addr, ev?.kind === 'trace' ? ev.text : '');
+    });
+    return picked.map(({ i, type }) => {
+      const lock = arg(i, 0);
+      return { kind: 'trace', seq: rec.seq[i]!, t: rec.t[i]!, cpu: rec.cpu[i]!, pid: rec.pid[i]!, type,
+        args: [lock, arg(i, 1), 0n, 0n, 0n, 0n], text: names.get(lock) ?? '' };
+    });
   }
 
   async eventDetail(seq: number): Promise<EventDetail | null> {

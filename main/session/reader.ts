@@ -93,6 +93,23 @@ export type EventMarks =
   | { exact: true; events: MachineEvent[] }
   | { exact: false; buckets: { t0: number; t1: number; kinds: string[]; count: number }[] };
 
+/**
+ * Records of a time range as columns, one entry per record in time order: what a timeline needs
+ * to place and classify millions of markers without an object per event.
+ */
+export interface RecordColumns {
+  seq: Float64Array;
+  t: Float64Array;
+  cpu: Uint8Array;
+  /** The record's first word: kind | cpu << 8 | flags << 16 (emulator/machine/events.ts). */
+  word: Uint32Array;
+  pid: Int32Array;
+  /** The first two arguments, four words per record: a0 low, a0 high, a1 low, a1 high. */
+  args: Uint32Array;
+  /** More records matched than the limit; those returned are the first ones. */
+  truncated: boolean;
+}
+
 export interface ConsoleLine {
   seq: number;
   t: number;
@@ -119,6 +136,10 @@ export interface CheckpointInfo {
 /** Hard caps on one answer (a renderer asks again, zoomed in, for more). */
 export const MAX_ROWS = 20000;
 const MAX_EVENTS = 100000;
+/** Records one records() answer may hold (30 bytes each in columns). */
+export const MAX_RECORDS = 1 << 21;
+/** Flows flows() reads at most when asked only for those long enough to see. */
+const MAX_FLOW_SCAN = 1 << 17;
 /** Event marks come from decoded events up to this many chunks in range, from chunk masks beyond. */
 const MAX_EXACT_CHUNKS = 16;
 
@@ -142,6 +163,67 @@ interface ChunkRow {
   kinds: number;
   cpus: number;
   traces: number;
+}
+
+/**
+ * Merges a track's spans, in time order, into rows of at most about one per pixel column: a
+ * span a pixel or longer stays a row of its own; shorter ones are pooled per column into the
+ * state covering most of it, with the states present. Neighbouring equal rows join.
+ */
+class PixelMerge {
+  readonly rows: { t0: number; t1: number; state: number; present: number; count: number }[] = [];
+  private column = NaN;
+  private readonly cover = new Map<number, number>();
+  private b0 = 0;
+  private b1 = 0;
+  private present = 0;
+  private count = 0;
+
+  constructor(private readonly ticksPerPixel: number) {}
+
+  add(t0: number, t1: number, state: number): void {
+    if (t1 - t0 >= this.ticksPerPixel) {
+      this.close();
+      this.emit(t0, t1, state, bitOf(state), 1);
+      return;
+    }
+    const column = Math.floor(t0 / this.ticksPerPixel);
+    if (column !== this.column) {
+      this.close();
+      this.column = column;
+      this.b0 = t0;
+    }
+    this.b1 = t1;
+    this.cover.set(state, (this.cover.get(state) ?? 0) + (t1 - t0));
+    this.present |= bitOf(state);
+    this.count++;
+  }
+
+  finish(): PixelMerge['rows'] {
+    this.close();
+    return this.rows;
+  }
+
+  private close(): void {
+    if (this.count > 0) {
+      let state = 0;
+      let most = -1;
+      for (const [s, c] of this.cover) if (c > most) { most = c; state = s; }
+      this.emit(this.b0, this.b1, state, this.present, this.count);
+    }
+    this.cover.clear();
+    this.present = 0;
+    this.count = 0;
+    this.column = NaN;
+  }
+
+  private emit(t0: number, t1: number, state: number, present: number, count: number): void {
+    const last = this.rows[this.rows.length - 1];
+    if (last !== undefined && last.state === state && last.present === present && t0 - last.t1 < this.ticksPerPixel) {
+      last.t1 = t1;
+      last.count += count;
+    } else this.rows.push({ t0, t1, state, present, count });
+  }
 }
 
 export class SessionReader {
@@ -243,12 +325,7 @@ export class SessionReader {
     return ids.map((id) => {
       const info = this.trackList.find((t) => t.id === id);
       const open = this.cutShort ? this.openSpan(id, t0, t1) : null;
-      if (level === null) {
-        const rows = this.rowsInRange('span_chunks', 'track = ?', [id], t0, t1, SPAN_COLUMNS.length);
-        if (open) rows.push([open.t0, this.end.t, open.state, open.detail, open.seq0, this.end.seq]);
-        const spans = rows.slice(0, MAX_ROWS).map((r) => ({ t0: r[0]!, t1: r[1]!, state: r[2]!, label: this.label(info, r[2]!), detail: r[3]!, seq0: r[4]!, seq1: r[5]! }));
-        return { track: id, level: null, spans, truncated: rows.length > MAX_ROWS };
-      }
+      if (level === null) return this.rawSpans(id, info, t0, t1, ticksPerPixel, open);
       const rows = this.rowsInRange('summary_chunks', 'track = ? AND level = ?', [id, level], t0, t1, SUMMARY_COLUMNS.length);
       if (this.cutShort) {
         // A coarse level has not yet seen what its finer levels hold unfinished: take, level by
@@ -266,6 +343,47 @@ export class SessionReader {
       const summaries = rows.slice(0, MAX_ROWS).map((r) => ({ t0: r[0]!, t1: r[1]!, state: r[2]!, label: this.label(info, r[2]!), present: r[3]!, count: r[4]! }));
       return { track: id, level, summaries, truncated: rows.length > MAX_ROWS };
     });
+  }
+
+  /**
+   * The raw spans of a track over [t0, t1): as they are while there are fewer than one per pixel
+   * column, else merged per pixel column as a summary level would be (below the finest level a
+   * pixel can still hold dozens of spans), so the answer stays O(pixels) at any zoom.
+   */
+  private rawSpans(id: number, info: TrackInfo | undefined, t0: number, t1: number, ticksPerPixel: number, open: { t0: number; state: number; detail: number; seq0: number } | null): TrackSpans {
+    const pixels = Math.max((t1 - t0) / ticksPerPixel, 64);
+    const start = this.stmt('SELECT max(t_first) AS t FROM span_chunks WHERE track = ? AND t_first <= ?').get(id, t0) as { t: number | null };
+    const chunks = this.stmt('SELECT count, data FROM span_chunks WHERE track = ? AND t_first >= ? AND t_first < ? ORDER BY t_first')
+      .iterate(id, start.t ?? -Infinity, t1) as IterableIterator<{ count: number; data: Buffer }>;
+    let raw: number[][] = [];
+    let merged = null as PixelMerge | null;
+    let truncated = false;
+    const add = (row: number[]) => {
+      if (merged !== null) return merged.add(row[0]!, row[1]!, row[2]!);
+      raw.push(row);
+      if (raw.length > pixels) {
+        merged = new PixelMerge(ticksPerPixel);
+        for (const r of raw) merged.add(r[0]!, r[1]!, r[2]!);
+        raw = [];
+      }
+    };
+    scan: for (const chunk of chunks) {
+      const cols = decodeRows(chunk.data, SPAN_COLUMNS.length);
+      const n = cols[0]!.length;
+      for (let i = 0; i < n; i++) {
+        if (cols[1]![i]! <= t0 || cols[0]![i]! >= t1) continue;
+        add([cols[0]![i]!, cols[1]![i]!, cols[2]![i]!, cols[3]![i]!, cols[4]![i]!, cols[5]![i]!]);
+        if ((merged?.rows.length ?? raw.length) > MAX_ROWS) { truncated = true; break scan; }
+      }
+    }
+    if (open && !truncated) add([open.t0, this.end.t, open.state, open.detail, open.seq0, this.end.seq]);
+    const m = merged;
+    if (m === null) {
+      const spans = raw.slice(0, MAX_ROWS).map((r) => ({ t0: r[0]!, t1: r[1]!, state: r[2]!, label: this.label(info, r[2]!), detail: r[3]!, seq0: r[4]!, seq1: r[5]! }));
+      return { track: id, level: null, spans, truncated: truncated || raw.length > MAX_ROWS };
+    }
+    const summaries = m.finish().slice(0, MAX_ROWS).map((r) => ({ ...r, label: this.label(info, r.state) }));
+    return { track: id, level: Math.floor(Math.log2(Math.max(ticksPerPixel, 1))), summaries, truncated };
   }
 
   /** The span a track was in when a cut-short recording stopped, if it overlaps [t0, t1). */
@@ -297,14 +415,22 @@ export class SessionReader {
     return out;
   }
 
-  /** Flows (fault -> return, syscall -> sysret, fault -> nested fault) overlapping [t0, t1). */
-  flows(t0: number, t1: number): FlowView[] {
+  /**
+   * Flows (fault -> return, syscall -> sysret, fault -> nested fault) overlapping [t0, t1) and
+   * lasting at least `minTicks`. A range holding more than MAX_FLOW_SCAN flows is one where an
+   * arrow spans a few pixels at most: with `minTicks` set, none are read there.
+   */
+  flows(t0: number, t1: number, minTicks = 0): FlowView[] {
+    if (minTicks > 0) {
+      const inRange = this.stmt('SELECT coalesce(sum(count), 0) AS n FROM flow_chunks WHERE t_last >= ? AND t_first < ?').get(t0, t1) as { n: number };
+      if (inRange.n > MAX_FLOW_SCAN) return [];
+    }
     const chunks = this.stmt('SELECT data FROM flow_chunks WHERE t_last >= ? AND t_first < ? ORDER BY id').iterate(t0, t1) as IterableIterator<{ data: Buffer }>;
     const out: FlowView[] = [];
     for (const chunk of chunks) {
       const c = decodeRows(chunk.data, FLOW_COLUMNS.length);
       for (let i = 0; i < c[0]!.length; i++) {
-        if (c[6]![i]! < t0 || c[4]![i]! >= t1) continue;
+        if (c[6]![i]! < t0 || c[4]![i]! >= t1 || c[6]![i]! - c[4]![i]! < minTicks) continue;
         out.push({ kind: FLOW_KINDS[c[0]![i]!] ?? 'exception', vector: c[1]![i]!, cpu: c[2]![i]!, seqFrom: c[3]![i]!, tFrom: c[4]![i]!, seqTo: c[5]![i]!, tTo: c[6]![i]! });
         if (out.length >= MAX_ROWS) return out;
       }
@@ -359,6 +485,69 @@ export class SessionReader {
       }
     }
     return out;
+  }
+
+  /**
+   * Records matching `q` in time order as columns (at most q.limit, default and cap MAX_RECORDS).
+   * Chunks lacking every wanted kind, CPU or trace type are skipped unread.
+   */
+  records(q: EventQuery = {}): RecordColumns {
+    const from = q.from ?? -Infinity;
+    const to = q.to ?? Infinity;
+    const limit = Math.max(0, Math.min(q.limit ?? MAX_RECORDS, MAX_RECORDS));
+    const f = this.filter(q);
+    const rows = (this.stmt('SELECT first_seq, count, t_first, t_last, kinds, cpus, traces FROM event_chunks WHERE t_last >= ? AND t_first < ? ORDER BY first_seq')
+      .all(from, to) as ChunkRow[])
+      .filter((r) => (r.kinds & f.kinds) && (r.cpus & f.cpus) && (!f.traceSet || (r.traces & f.traces) || (r.kinds & f.kinds & ~bitOf(13))));
+    const room = Math.min(limit, rows.reduce((n, r) => n + r.count, 0));
+    const seq = new Float64Array(room), t = new Float64Array(room), cpu = new Uint8Array(room);
+    const word = new Uint32Array(room), pid = new Int32Array(room), args = new Uint32Array(4 * room);
+    // Lookup tables instead of sets: this loop runs once per record in range.
+    const table = (size: number, set: Set<number> | null) => {
+      const ok = new Uint8Array(size).fill(set ? 0 : 1);
+      for (const v of set ?? []) if (v >= 0 && v < size) ok[v] = 1;
+      return ok;
+    };
+    const kindOk = table(256, f.kindSet), cpuOk = table(256, f.cpuSet), traceOk = table(65536, f.traceSet);
+    let n = 0;
+    let truncated = false;
+    scan: for (const row of rows) {
+      const batch = this.chunk(row);
+      const w = batch.words;
+      const times = new Float64Array(w.buffer, w.byteOffset, (batch.count * RECORD_WORDS) >> 1);
+      for (let i = 0; i < batch.count; i++) {
+        const at = i * RECORD_WORDS;
+        const w0 = w[at]!;
+        const time = times[(at >> 1) + 1]!;
+        if (time < from || time >= to || !kindOk[w0 & 0xff] || !cpuOk[(w0 >>> 8) & 0xff]) continue;
+        if ((w0 & 0xff) === 13 && !traceOk[w0 >>> 16]) continue;
+        if (n === limit) { truncated = true; break scan; }
+        seq[n] = batch.firstSeq + i;
+        t[n] = time;
+        cpu[n] = (w0 >>> 8) & 0xff;
+        word[n] = w0;
+        pid[n] = w[at + 1]! | 0;
+        args.set(w.subarray(at + 4, at + 8), 4 * n);
+        n++;
+      }
+    }
+    // Trimmed to fresh buffers: the answer crosses threads by transfer.
+    const cut = <T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(a: T, per = 1): T => (n === room ? a : (a.slice(0, per * n) as T));
+    return { seq: cut(seq), t: cut(t), cpu: cut(cpu), word: cut(word), pid: cut(pid), args: cut(args, 4), truncated };
+  }
+
+  /**
+   * How many events the chunks overlapping [from, to) hold: at least as many as lie in the range,
+   * at most a chunk more at each end. Tells a caller, before reading, whether a range is too big.
+   */
+  eventCount(from: number, to: number): number {
+    return (this.stmt('SELECT coalesce(sum(count), 0) AS n FROM event_chunks WHERE t_last >= ? AND t_first < ?').get(from, to) as { n: number }).n;
+  }
+
+  /** The events with these sequence numbers (at most MAX_ROWS), null for any not recorded. */
+  eventsAt(seqs: number[]): (MachineEvent | null)[] {
+    if (!Array.isArray(seqs)) throw new RangeError('eventsAt needs a list of sequence numbers');
+    return seqs.slice(0, MAX_ROWS).map((s) => (typeof s === 'number' && Number.isInteger(s) ? this.eventAt(s) : null));
   }
 
   private matches(batch: EventBatch, i: number, f: ReturnType<SessionReader['filter']>, from: number, to: number): boolean {

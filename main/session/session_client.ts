@@ -10,7 +10,7 @@ import { startWorker } from './start_worker.ts';
 import type { MachineStateAt } from './time_travel.ts';
 
 type Queries = TimeTravelQuery & Pick<SessionReader,
-  'info' | 'tracks' | 'spans' | 'flows' | 'events' | 'eventAt' | 'step' | 'eventMarks' | 'consoleUpTo' | 'consoleText' |
+  'info' | 'tracks' | 'spans' | 'flows' | 'events' | 'records' | 'eventCount' | 'eventAt' | 'eventsAt' | 'step' | 'eventMarks' | 'consoleUpTo' | 'consoleText' |
   'bookmarks' | 'tasks' | 'locks' | 'symbolize' | 'symbolizeAll' | 'lineOf' | 'source' | 'sourcePaths' | 'input' | 'checkpoints' | 'checkpointBlob' | 'verify'>;
 export type QueryName = keyof Queries;
 
@@ -32,13 +32,25 @@ export interface ReaderResponse {
   error?: { code: SessionErrorCode | 'bad-request'; message: string };
 }
 
+/** What a reader worker opens. */
+export interface ReaderTarget {
+  path: string;
+  check: CheckLevel;
+  /** A recording still being written: read in short holds (reader_worker.ts), checked as 'live'. */
+  live: boolean;
+}
+
 export interface ClientOptions {
   check?: CheckLevel;
+  /** The file is a recording this app is writing now (see ReaderTarget.live). */
+  live?: boolean;
   /** Deadline for opening (header, schema, integrity check). */
   openTimeoutMs?: number;
   /** Deadline for each query. */
   queryTimeoutMs?: number;
 }
+
+const READER_WORKER = new URL('./reader_worker.ts', import.meta.url);
 
 export class SessionClient {
   private nextId = 1;
@@ -47,9 +59,40 @@ export class SessionClient {
 
   private constructor(private readonly worker: Worker, readonly path: string, private readonly queryTimeoutMs: number) {}
 
-  /** Opens and checks `path` in a new worker; rejects with a SessionFileError saying what is wrong. */
+  /** A worker started ahead of need (prewarm), waiting for the file it is to open. */
+  private static spare: Worker | null = null;
+  private static keepSpare = false;
+
+  /**
+   * From now on keeps one reader worker started ahead, so that opening a session skips the
+   * thread's start-up (a few hundred milliseconds when it runs from TypeScript sources). For a
+   * process that opens sessions on a user's request; the spare never keeps the process alive.
+   */
+  static prewarm(): void {
+    SessionClient.keepSpare = true;
+    if (SessionClient.spare !== null) return;
+    const worker = startWorker(READER_WORKER, {});
+    worker.unref();
+    worker.on('error', () => undefined);
+    worker.once('exit', () => {
+      if (SessionClient.spare === worker) SessionClient.spare = null;
+    });
+    SessionClient.spare = worker;
+  }
+
+  /** Opens and checks `path` in a worker; rejects with a SessionFileError saying what is wrong. */
   static open(path: string, options: ClientOptions = {}): Promise<SessionClient> {
-    const worker = startWorker(new URL('./reader_worker.ts', import.meta.url), { path, check: options.check ?? 'quick' });
+    const target: ReaderTarget = { path, check: options.check ?? 'quick', live: options.live ?? false };
+    const spare = SessionClient.spare;
+    SessionClient.spare = null;
+    let worker: Worker;
+    if (spare !== null) {
+      worker = spare;
+      worker.ref();
+      worker.removeAllListeners();
+      worker.postMessage({ id: 0, method: 'open', args: [target] } satisfies ReaderRequest);
+    } else worker = startWorker(READER_WORKER, { target });
+    if (SessionClient.keepSpare) setImmediate(() => SessionClient.prewarm());
     const client = new SessionClient(worker, path, options.queryTimeoutMs ?? 15000);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
