@@ -61,6 +61,8 @@ const MAX_OPEN_BYTES = 256 * 1024 * 1024;
 
 export function createServices(options: ServicesOptions): Services {
   const library = new SessionLibrary(options.libraryDir);
+  // Sessions open on a click: keep a reader thread started ahead for the next one.
+  SessionClient.prewarm();
   const runListeners = new Set<(p: RunProgress) => void>();
   const sessions = new Map<string, SessionView>();
   let nextSession = 1;
