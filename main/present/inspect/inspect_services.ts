@@ -35,7 +35,7 @@ export function inspectServices(session: (id: unknown) => SessionView): InspectC
     lockGraph: async (id) => {
       const view = session(id);
       const [events, tasks] = await Promise.all([
-        view.client.query('events', { kinds: ['trace'], traceTypes: [TraceType.LOCK_ACQUIRE, TraceType.LOCK_ACQUIRED, TraceType.LOCK_RELEASE] }),
+        view.lockGraphTraces(),
         view.client.query('tasks'),
       ]);
       const names = new Map(tasks.map((t) => [t.pid, t.name]));
