@@ -527,7 +527,10 @@ export class SessionReader {
         cpu[n] = (w0 >>> 8) & 0xff;
         word[n] = w0;
         pid[n] = w[at + 1]! | 0;
-        args.set(w.subarray(at + 4, at + 8), 4 * n);
+        args[4 * n] = w[at + 4]!;
+        args[4 * n + 1] = w[at + 5]!;
+        args[4 * n + 2] = w[at + 6]!;
+        args[4 * n + 3] = w[at + 7]!;
         n++;
       }
     }
