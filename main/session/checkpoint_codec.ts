@@ -37,28 +37,45 @@ function sparsePage(page: Uint8Array): Uint32Array {
   return out;
 }
 
+/**
+ * A page's checksum and sparse form, kept as long as the page's buffer lives: the recorder makes
+ * full checkpoints out of the very pages earlier deltas brought, so each page is scanned once.
+ * Snapshot pages are copies that nothing writes to afterwards.
+ */
+const pageForms = new WeakMap<Uint8Array, { sum: number; sparse: Uint32Array }>();
+
+function formOf(data: Uint8Array): { sum: number; sparse: Uint32Array } {
+  let form = pageForms.get(data);
+  if (!form) {
+    const aligned = data.byteOffset % 4 === 0 ? data : data.slice();
+    form = { sum: crc32(aligned), sparse: sparsePage(aligned) };
+    pageForms.set(data, form);
+  }
+  return form;
+}
+
 export function encodeCheckpoint(snapshot: MachineSnapshot): Buffer {
   const pages = snapshot.pages;
   const numbers = new Uint32Array(pages.length);
   const refs = new Uint32Array(pages.length);
   const unique: Uint8Array[] = [];
+  const sparse: Uint32Array[] = [];
   const byHash = new Map<number, number[]>();
   pages.forEach(([n, data], i) => {
     if (data.length !== PAGE) throw new CheckpointFormatError(`page ${n} is ${data.length} bytes`);
-    if (data.byteOffset % 4 !== 0) data = data.slice();
     numbers[i] = n;
-    const h = crc32(data);
-    const candidates = byHash.get(h) ?? [];
+    const form = formOf(data);
+    const candidates = byHash.get(form.sum) ?? [];
     let ref = candidates.find((u) => Buffer.compare(unique[u]!, data) === 0);
     if (ref === undefined) {
       ref = unique.length;
       unique.push(data);
+      sparse.push(form.sparse);
       candidates.push(ref);
-      byHash.set(h, candidates);
+      byHash.set(form.sum, candidates);
     }
     refs[i] = ref;
   });
-  const sparse = unique.map(sparsePage);
   /** Where each unique page starts among the page words, and where the last ends. */
   const offsets = new Uint32Array(unique.length + 1);
   sparse.forEach((s, i) => { offsets[i + 1] = offsets[i]! + s.length; });
