@@ -2,7 +2,7 @@
 // the Node build the tests and the CLI use (electron_sqlite.ts loads it under Electron). Run by
 // `npm start` and `npm run dev`; does nothing when the build for this Electron and this
 // better-sqlite3 is already there. It fetches a prebuilt addon, else Electron's headers to
-// compile one (@electron/rebuild, which electron-builder brings), so the first start needs the
+// compile one (@electron/rebuild, the same one electron-builder uses), so the first start needs the
 // internet.
 
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
