@@ -64,6 +64,15 @@ test('keyboard only: run a scenario, jump, step, zoom, help, back', async ({ pag
   await page.keyboard.press('w');
   await page.keyboard.press('s');
   await page.keyboard.press('0');
+
+  // The inspector tabs by number: 3 is the stack, 7 the panic report, 1 the fault again.
+  await page.keyboard.press('3');
+  await expect(page.getByTestId('tab-stack')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('7');
+  await expect(page.getByTestId('tab-panic')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('tab-fault')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-stack')).toHaveAttribute('aria-selected', 'false');
   await screenshot(page, 'keyboard-navigation');
 
   // Back to the gallery.

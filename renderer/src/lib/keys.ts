@@ -1,10 +1,15 @@
 // Every key of the app, in one table: the keydown handler dispatches from it and the help
 // overlay lists it, so a binding cannot exist without being documented. A binding with two keys
-// runs with direction 1 for the first and -1 for the second.
+// runs with direction 1 for the first and -1 for the second; a binding with a range of keys (the
+// inspector tabs) gets the index of the key pressed.
 
 import { app } from './app_state.svelte.ts';
 import { jump, panBy, seek, selectCpu, stepBy, zoomBy, zoomToFit } from './navigation.ts';
 import { backToGallery, controlRun, jumpBookmark, saveSession } from './session_actions.ts';
+import { inspection } from '../inspectors/inspection.svelte.ts';
+import { TAB_TITLES } from '../inspectors/tab_help.ts';
+
+const INSPECTOR_TABS = Object.keys(TAB_TITLES) as (keyof typeof TAB_TITLES)[];
 
 export interface Binding {
   /** KeyboardEvent.key values, exactly (so 'F' is shift+f). */
@@ -12,7 +17,9 @@ export interface Binding {
   what: string;
   group: 'Time travel' | 'Jump' | 'View' | 'App';
   inSession: boolean;
-  run: (direction: 1 | -1) => void;
+  /** Shown in the help instead of every key, for a range such as 1–8. */
+  label?: string;
+  run: (direction: 1 | -1, index: number) => void;
 }
 
 export const BINDINGS: readonly Binding[] = [
@@ -38,6 +45,8 @@ export const BINDINGS: readonly Binding[] = [
     run: (d) => zoomBy(d > 0 ? 0.5 : 2) },
   { keys: ['d', 'a'], what: 'pan right / left', group: 'View', inSession: true, run: (d) => panBy(d * 0.2) },
   { keys: ['0'], what: 'zoom to fit the whole recording', group: 'View', inSession: true, run: zoomToFit },
+  { keys: INSPECTOR_TABS.map((_, i) => String(i + 1)), label: `1–${INSPECTOR_TABS.length}`, group: 'View', inSession: true,
+    what: `inspector tab: ${INSPECTOR_TABS.map((t) => TAB_TITLES[t]).join(', ')}`, run: (_, i) => (inspection.tab = INSPECTOR_TABS[i]!) },
   { keys: ['t'], what: 'go to a time: type ticks, Enter', group: 'Time travel', inSession: true,
     run: () => document.getElementById('goto-time')?.focus() },
   { keys: ['b'], what: 'bookmark the playhead: type a note, Enter', group: 'App', inSession: true,
@@ -76,5 +85,5 @@ export function handleKey(e: KeyboardEvent): void {
   if (b === undefined || (b.inSession && app.view !== 'session')) return;
   // Space or an arrow on a focused button would also click or scroll: the binding wins.
   e.preventDefault();
-  b.run(b.keys[0] === e.key ? 1 : -1);
+  b.run(b.keys[0] === e.key ? 1 : -1, b.keys.indexOf(e.key));
 }
