@@ -15,9 +15,9 @@ import type { VCpuState } from '../../emulator/machine/vcpu.ts';
 /**
  * Virtual ticks between checkpoints: time travel re-executes at most this much after restoring
  * one, which keeps a seek to any instant under 100 ms (tests/bench/session_bench.ts measures it)
- * for about 80 KiB of checkpoints per million ticks.
+ * for about 45 KiB of checkpoints per million ticks.
  */
-export const CHECKPOINT_EVERY = 250_000;
+export const CHECKPOINT_EVERY = 500_000;
 
 export interface RecordRequest {
   recipe: MachineRecipe;
