@@ -1,8 +1,10 @@
 // Event markers for a time range at a zoom, as the API's columns, one per family, CPU and pixel
-// column with a count of what it stands for. Zoomed in (at most MAX_EXACT marker events in
-// range), every event becomes a marker. Zoomed out, markers come from the session's notable
-// events (faults, signals, oopses, panics, triple faults, resets), indexed once per session, so
-// the important moments show at every zoom while syscalls and interrupts wait for a closer look.
+// column (or wider columns, when that is more than asked for) with a count of what it stands for.
+// Zoomed in (at most MAX_EXACT marker events in range), every event counts in a marker, read as
+// the reader's columnar records. Zoomed out, markers come from the session's notable events
+// (faults, signals, oopses, panics, triple faults, resets), indexed once per session (again at
+// each refresh of a live one), so the important moments show at every zoom while syscalls and
+// interrupts wait for a closer look.
 
 import { TraceType } from '../../emulator/machine/trace_format.ts';
 import { Flow, type EventMarks } from '../../preload/api.ts';
@@ -23,8 +25,8 @@ const NOTABLE_KINDS = ['exception', 'triple-fault', 'reset', 'power-off', 'trace
 const MARK_KINDS = ['exception', 'interrupt', 'ipi', 'triple-fault', 'reset', 'power-off', 'trace', 'cpu-start'];
 /**
  * Past this many marker records in range the view counts as zoomed out. Records come from the
- * reader as columns (a few bytes each, no object per event), so reading a million takes about
- * as long as decoding their chunks.
+ * reader as columns (30 bytes each, no object per event): reading this many is mostly decoding
+ * their chunks, a few hundred milliseconds (tests/bench/timeline_bench.ts).
  */
 const MAX_EXACT = 1 << 18;
 // Enough for every fault of a long run; a run faulting more than this shows the first ones.

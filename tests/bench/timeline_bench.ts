@@ -7,6 +7,7 @@
 // with tracepoints under timer interrupts), made once per app version and session format and
 // kept in the temp folder for the next run.
 
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,8 @@ export async function run(): Promise<void> {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`machine: ${availableParallelism()} CPUs, load average ${load()}`);
   const file = await recording();
+  // The renderer as it is now, as `npm run test:e2e` builds it.
+  execFileSync('npm', ['run', 'build:web'], { stdio: 'ignore' });
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
   try {
