@@ -184,7 +184,7 @@ export class SessionView {
    * seen in the whole stream. At most `limit` tracepoints of the recording are read.
    */
   async lockGraphTraces(limit = MAX_LOCK_TRACES): Promise<TraceEvent[]> {
-    const rec = await this.client.query('records', { kinds: ['trace'], traceTypes: LOCK_TRACES, limit });
+    const rec = await this.client.background('records', { kinds: ['trace'], traceTypes: LOCK_TRACES, limit });
     const n = rec.seq.length;
     const a = rec.args;
     const arg = (i: number, k: number) => (BigInt(a[4 * i + 2 * k + 1]!) << 32n) | BigInt(a[4 * i + 2 * k]!);

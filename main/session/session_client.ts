@@ -51,6 +51,8 @@ export interface ClientOptions {
 }
 
 const READER_WORKER = new URL('./reader_worker.ts', import.meta.url);
+/** How long the worker must have been free of other queries before a background query goes. */
+const BACKGROUND_PAUSE_MS = 50;
 
 export class SessionClient {
   private nextId = 1;
@@ -113,6 +115,7 @@ export class SessionClient {
   private settle(res: ReaderResponse): void {
     const p = this.pending.get(res.id);
     if (!p) return;
+    this.lastActive = performance.now();
     this.pending.delete(res.id);
     clearTimeout(p.timer);
     if (res.ok) p.resolve(res.value);
@@ -131,9 +134,13 @@ export class SessionClient {
     void this.worker.terminate();
   }
 
+  /** When a query was last asked or answered: background() waits for a pause after it. */
+  private lastActive = 0;
+
   /** Runs one query of SessionReader in the worker. */
   query<M extends QueryName>(method: M, ...args: Parameters<Queries[M]>): Promise<Awaited<ReturnType<Queries[M]>>> {
     if (this.failure) return Promise.reject(this.failure);
+    this.lastActive = performance.now();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -142,6 +149,20 @@ export class SessionClient {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       this.worker.postMessage({ id, method, args } satisfies ReaderRequest);
     });
+  }
+
+  /**
+   * Runs a bulk query once no other has been asked or answered for BACKGROUND_PAUSE_MS: the worker
+   * answers one query at a time, and what a user waits to see (lanes, markers) should not queue
+   * behind what can come a moment later (the lock graph's tracepoints).
+   */
+  async background<M extends QueryName>(method: M, ...args: Parameters<Queries[M]>): Promise<Awaited<ReturnType<Queries[M]>>> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const quiet = performance.now() - this.lastActive;
+      if (this.pending.size === 0 && quiet >= BACKGROUND_PAUSE_MS) return this.query(method, ...args);
+      await new Promise((r) => setTimeout(r, Math.max(BACKGROUND_PAUSE_MS - quiet, 10)));
+    }
   }
 
   async close(): Promise<void> {
