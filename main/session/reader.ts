@@ -65,6 +65,11 @@ export interface SummaryView {
   count: number;
 }
 
+/**
+ * A track's spans as they are (level null), or summarised: from the session's summary level
+ * `level`, or, finer than the finest level, raw spans merged per pixel column (level = log2 of
+ * the ticks per pixel).
+ */
 export type TrackSpans =
   | { track: number; level: null; spans: SpanView[]; truncated: boolean }
   | { track: number; level: number; summaries: SummaryView[]; truncated: boolean };
