@@ -76,7 +76,7 @@ function num64(v: number): [number, number] {
 
 export class Machine implements SystemContext {
   readonly mem: PhysMem;
-  readonly code = new CodeCache();
+  readonly code: CodeCache;
   readonly vcpus: VCpu[];
   readonly io = new IoPortBus();
   readonly cpuCount: number;
@@ -115,6 +115,7 @@ export class Machine implements SystemContext {
     this.onTripleFaultAction = config.onTripleFault ?? 'reset';
     this.maxResets = config.maxResets ?? Infinity;
     this.mem = new PhysMem(mib * 1024 * 1024);
+    this.code = new CodeCache(this.mem.bytes);
     this.sys = new SystemOps(this);
     this.vcpus = [];
     for (let i = 0; i < n; i++) {
@@ -617,7 +618,9 @@ export class Machine implements SystemContext {
     if (this.log) { this.log.flush(); this.log.nextSeq = s.eventSeq; }
     if (s.full) this.mem.bytes.fill(0);
     for (const [p, data] of s.pages) this.mem.bytes.set(data, p * PAGE);
-    this.code.clear();
+    // Pages may change after this too (a caller writing a checkpoint's pages straight into
+    // memory): decoded code is checked against its page's bytes when it next runs.
+    this.code.recheck();
     this.clock = s.clock; this.turn = s.turn; this.turnLeft = s.turnLeft; this.poweredOff = s.poweredOff;
     this.vcpus.forEach((v, i) => v.load(s.cpus[i]!));
     this.uart.load(s.uart);
