@@ -392,7 +392,7 @@ export class Machine implements SystemContext {
    */
   boot(image: GuestImage): BootResult {
     this.mem.bytes.fill(0);
-    this.mem.dirty.fill(1);
+    this.mem.markAllDirty();
     this.code.clear();
     const r = loadKernel(this.mem, image.kernel, {
       cpuCount: this.cpuCount, ...(image.initrd ? { initrd: image.initrd } : {}), cmdline: image.cmdline ?? '',
@@ -629,20 +629,25 @@ export class Machine implements SystemContext {
     this.snapshotTaken = true;
   }
 
-  /** Clears the dirty bits and write translations: the next snapshot's delta starts here. */
+  /** Clears the dirty marks and write translations: the next snapshot's delta starts here. */
   private resetDirty(): void {
-    this.mem.dirty.fill(0);
+    this.mem.takeDirty();
+    this.dropWrites();
+  }
+
+  /**
+   * Drops every write translation: a write translation is installed only for a page marked
+   * dirty, so after the marks are cleared its next write must take the slow path to mark it.
+   */
+  private dropWrites(): void {
     for (const v of this.vcpus) v.mmu.dropAllWrites();
   }
 
   /** Pages written since the previous snapshot (all of them for the first), copied. */
   private takeDirtyPages(): [number, Uint8Array][] {
-    const out: [number, Uint8Array][] = [];
-    const d = this.mem.dirty;
-    for (let p = 0; p < d.length; p++) {
-      if (d[p]) out.push([p, this.mem.bytes.slice(p * PAGE, (p + 1) * PAGE)]);
-    }
-    this.resetDirty();
+    const bytes = this.mem.bytes;
+    const out = this.mem.takeDirty().map((p): [number, Uint8Array] => [p, bytes.slice(p * PAGE, (p + 1) * PAGE)]);
+    this.dropWrites();
     return out;
   }
 }

@@ -289,14 +289,13 @@ export class Mmu implements Bus {
       const set = (user ? this.userSets : this.supSets)[kind]!;
       if (kind === ACC_WRITE) {
         if (!this.code.hasCode(physPage)) {
-          this.mem.dirty[physPage >>> 12] = 1;
           set.tag[idx] = base; set.phys[idx] = physPage; set.global[idx] = this.lastGlobal ? 1 : 0;
         }
       } else {
         set.tag[idx] = base; set.phys[idx] = physPage; set.global[idx] = this.lastGlobal ? 1 : 0;
       }
     }
-    if (kind === ACC_WRITE) this.mem.dirty[physPage >>> 12] = 1;
+    if (kind === ACC_WRITE) this.mem.markPage(physPage / PAGE);
     return t;
   }
 
