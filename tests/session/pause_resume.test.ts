@@ -9,7 +9,9 @@ import { SessionReader } from '../../main/session/reader.ts';
 import { scriptedInputs, tempDir } from './fixtures/record_scripted.ts';
 import { userKernelProgram, type ProgramOptions } from './fixtures/user_kernel_program.ts';
 
-const options: ProgramOptions = { cpus: 2, syscalls: 400 };
+// Long enough (about 6M instructions) that the pause lands mid-run even on a loaded machine.
+const options: ProgramOptions = { cpus: 2, syscalls: 9000 };
+const BUDGET = 10_000_000;
 const recipe = { module: new URL('./fixtures/user_kernel_program.ts', import.meta.url).href, build: 'userKernelProgram', options };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,15 +20,26 @@ describe('pausing a recording', () => {
   it('holds the emulator while paused and records exactly the uninterrupted run after resuming', async () => {
     const out = join(tempDir(), 'paused.flt');
     let last: RecordProgress | null = null;
+    let paused = false;
     const rec = record({
-      recipe, inputs: { ...scriptedInputs(2), scenario: 'user-kernel-program' }, out, budget: 5_000_000,
-      checkpointEvery: 50_000, onProgress: (p) => { last = p; },
+      recipe, inputs: { ...scriptedInputs(2), scenario: 'user-kernel-program' }, out, budget: BUDGET,
+      checkpointEvery: 50_000,
+      onProgress: (p) => {
+        last = p;
+        // Pause as soon as it reports.
+        if (!paused) rec.pause();
+        paused = true;
+      },
     });
-    // Small slices would finish this run at once; pause as soon as it reports.
+    // The slice under way when the pause came ends and reports; wait until reports stop.
     while (last === null) await sleep(5);
-    rec.pause();
-    await sleep(200);
-    const held = (last as RecordProgress).instructions;
+    let held = -1;
+    for (let quiet = 0; quiet < 6; ) {
+      await sleep(50);
+      const now = last === null ? -1 : (last as RecordProgress).instructions;
+      quiet = now === held ? quiet + 1 : 0;
+      held = now;
+    }
     await sleep(500);
     expect((last as RecordProgress).instructions).toBe(held);
     rec.resume();
@@ -37,7 +50,7 @@ describe('pausing a recording', () => {
     const m = userKernelProgram(options);
     const want: MachineEvent[] = [];
     m.attach({ onBatch: (b) => want.push(...decodeBatch(b)) });
-    m.run(5_000_000);
+    m.run(BUDGET);
     const reader = SessionReader.open(out);
     expect(reader.events({ limit: 100000 })).toEqual(want);
     reader.close();
