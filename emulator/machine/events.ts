@@ -6,8 +6,9 @@
 //   w2-w3   virtual time in ticks, a float64 (exact below 2^53)
 //   w4-w19  eight 64-bit arguments a0..a7, each as (low word, high word)
 // Text (console output, trace-record text) lives beside the records in the batch's `texts`
-// and is referred to by index. Batches are plain typed arrays so they cross threads and
-// processes as transferable buffers, and the recorder stores them without decoding.
+// and is referred to by index (records with equal texts in one batch share an entry). Batches
+// are plain typed arrays so they cross threads and processes as transferable buffers, and the
+// recorder stores them without decoding.
 // The sequence number of an event is its position in the machine's stream.
 
 export const RECORD_WORDS = 20;
@@ -112,10 +113,21 @@ export class EventLog {
     return w;
   }
 
-  /** Stores text for the current batch and returns its index (kept in an argument word). */
+  /** Where each text of the current batch is in `texts`: a text repeated is stored once. */
+  private textIndex = new Map<string, number>();
+
+  /**
+   * Stores text for the current batch and returns its index (kept in an argument word). Kernels
+   * name the same locks and system calls over and over: equal texts share one entry.
+   */
   text(s: string): number {
-    this.texts.push(s);
-    return this.texts.length - 1;
+    let i = this.textIndex.get(s);
+    if (i === undefined) {
+      i = this.texts.length;
+      this.texts.push(s);
+      this.textIndex.set(s, i);
+    }
+    return i;
   }
 
   flush(): void {
@@ -130,6 +142,7 @@ export class EventLog {
     this.words = new Uint32Array(BATCH_EVENTS * RECORD_WORDS);
     this.f64 = new Float64Array(this.words.buffer);
     this.texts = [];
+    this.textIndex = new Map();
     this.count = 0;
     this.observer.onBatch(batch);
   }
