@@ -27,8 +27,7 @@ import { describeEvent, type Names } from './describe_event.ts';
 import { buildLanes, lockLaneId, spinFlows, type SpinFlows } from './lanes.ts';
 import { addFlows, buildMarks, indexNotable, type NotableIndex } from './marks.ts';
 import { cpuRegisters, ripOf } from './cpu_registers.ts';
-import { rebuilder } from '../emulator_host/machine_builders.ts';
-import { TimeTravel } from '../session/time_travel.ts';
+import { SessionMachine } from './session_machine.ts';
 
 type StepFilter = { kinds: string[]; traceTypes?: number[] };
 type TraceEvent = Extract<MachineEvent, { kind: 'trace' }>;
@@ -74,14 +73,15 @@ interface Fixed {
 
 export class SessionView {
   private notableIndex: Promise<NotableIndex> | null = null;
-  private travel: TimeTravel | null = null;
-  /** Time travel moves one machine: its queries run one after another. */
-  private travelQueue: Promise<unknown> = Promise.resolve();
+  /** The machine time travel moves, shared with the inspectors. */
+  readonly machine: SessionMachine;
   private bookmarkList: Bookmark[] = [];
   private nextBookmark = 1;
   dirty = false;
 
-  private constructor(readonly id: string, readonly name: string, readonly client: SessionClient, private fixed: Fixed, readonly live: boolean) {}
+  private constructor(readonly id: string, readonly name: string, readonly client: SessionClient, private fixed: Fixed, readonly live: boolean) {
+    this.machine = new SessionMachine(client);
+  }
 
   /**
    * A view of an opened session. `live`: the session is a recording still being written (its
@@ -241,27 +241,12 @@ export class SessionView {
     return this.detail(best);
   }
 
-  /** Time travel over this session, or why it cannot be had (the machine cannot be rebuilt). */
-  private async timeTravel(): Promise<TimeTravel | string> {
-    if (this.travel === null) {
-      const client = this.client;
-      const [info, kernel, initrd] = await Promise.all([client.query('info'), client.query('input', 'kernel'), client.query('input', 'initrd')]);
-      const build = rebuilder(info.config, { kernel, initrd });
-      if (typeof build === 'string') return build;
-      this.travel = new TimeTravel({ checkpoints: () => client.query('checkpoints'), checkpointBlob: (id) => client.query('checkpointBlob', id) }, build);
-    }
-    return this.travel;
-  }
-
-  /** Registers of every CPU and the console, at t. */
   /**
    * The instant right after CPU `cpu` executes its next (direction 1) or previous (-1)
    * instruction, or t itself when it executes none within reach.
    */
-  stepInstruction(t: number, cpu: number, direction: 1 | -1): Promise<number> {
-    const run = this.travelQueue.then(async (): Promise<number> => {
-      const travel = await this.timeTravel();
-      if (typeof travel === 'string') throw new Error(`cannot step: ${travel}`);
+  async stepInstruction(t: number, cpu: number, direction: 1 | -1): Promise<number> {
+    const r = await this.machine.use(async (travel) => {
       try {
         return (await travel.stepCpu(t, cpu, direction)) ?? t;
       } catch (err) {
@@ -269,29 +254,27 @@ export class SessionView {
         throw err;
       }
     });
-    this.travelQueue = run.catch(() => undefined);
-    return run;
+    if (typeof r === 'string') throw new Error(`cannot step: ${r}`);
+    return r;
   }
 
-  stateAt(t: number): Promise<MachineState> {
-    const run = this.travelQueue.then(async (): Promise<MachineState> => {
-      const console = await this.client.query('consoleText', t);
-      const travel = await this.timeTravel();
-      if (typeof travel === 'string') return { t, cpus: [], note: `no registers: ${travel}`, console };
-      let at;
+  /** Registers of every CPU and the console, at t. */
+  async stateAt(t: number): Promise<MachineState> {
+    const console = await this.client.query('consoleText', t);
+    const at = await this.machine.use(async (travel) => {
       try {
-        at = await travel.stateAt(t);
+        return await travel.stateAt(t);
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
-        return { t, cpus: [], note: `no registers here: ${err.message}`, console };
+        return { before: err.message };
       }
-      const names = this.names();
-      const wheres = await Promise.all(at.cpus.map((c) => this.kernelSymbol(ripOf(c))));
-      const cpus = at.cpus.map((c, i) => cpuRegisters(i, c, c.pid >= 0 ? names.task(c.pid) : null, wheres[i] ?? null));
-      return { t: at.t, cpus, note: null, console: at.t === t ? console : await this.client.query('consoleText', at.t) };
     });
-    this.travelQueue = run.catch(() => undefined);
-    return run;
+    if (typeof at === 'string') return { t, cpus: [], note: `no registers: ${at}`, console };
+    if ('before' in at) return { t, cpus: [], note: `no registers here: ${at.before}`, console };
+    const names = this.names();
+    const wheres = await Promise.all(at.cpus.map((c) => this.kernelSymbol(ripOf(c))));
+    const cpus = at.cpus.map((c, i) => cpuRegisters(i, c, c.pid >= 0 ? names.task(c.pid) : null, wheres[i] ?? null));
+    return { t: at.t, cpus, note: null, console: at.t === t ? console : await this.client.query('consoleText', at.t) };
   }
 
   async symbolInfo(addrText: string): Promise<SymbolInfo> {

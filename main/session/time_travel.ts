@@ -95,6 +95,12 @@ export class TimeTravel {
     return { asked: t, t: m.clock, cpus: m.vcpus.map((v) => v.save()), checkpointT: at.t, replayed: replayed + (canRunOn ? start - at.t : 0) };
   }
 
+  /** Runs `read` on the machine as stateAt(t) leaves it: memory, page tables and devices, not only registers. */
+  async readAt<T>(t: number, read: (m: Machine) => T | Promise<T>): Promise<T> {
+    await this.stateAt(t);
+    return read(this.machine!);
+  }
+
   /**
    * The instant right after CPU `cpu` executes its next instruction after t (direction 1), or
    * its previous one before t (direction -1): a debugger's step of one CPU, while the others run

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceType } from '../../emulator/machine/trace_format.ts';
 import { Inspector } from '../../main/present/inspect/inspector.ts';
+import { SessionMachine } from '../../main/present/session_machine.ts';
 import type { SessionClient } from '../../main/session/session_client.ts';
 import { openRecording } from './recorded_scenario.ts';
 
@@ -23,7 +24,7 @@ describe('inspecting recorded machines', () => {
   async function atFirstFault(scenario: (typeof SCENARIOS)[number]) {
     const client = clients.get(scenario)!;
     const fault = (await client.query('events', { kinds: ['exception'], limit: 1 }))[0]!;
-    return new Inspector(client).inspect({ session: 's', t: fault.t, cpu: fault.cpu, addr: null });
+    return new Inspector(client, new SessionMachine(client)).inspect({ session: 's', t: fault.t, cpu: fault.cpu, addr: null });
   }
 
   it('user-reads-kernel-pointer: CR2 walks to a present leaf with U/S=0, and U/S is the bit that refuses', async () => {
@@ -42,7 +43,7 @@ describe('inspecting recorded machines', () => {
   it('user-reads-kernel-pointer: one tick later the handler runs, under the frame the CPU pushed on RSP0', async () => {
     const client = clients.get('user-reads-kernel-pointer')!;
     const fault = (await client.query('events', { kinds: ['exception'], limit: 1 }))[0]!;
-    const r = await new Inspector(client).inspect({ session: 's', t: fault.t + 1, cpu: fault.cpu, addr: null });
+    const r = await new Inspector(client, new SessionMachine(client)).inspect({ session: 's', t: fault.t + 1, cpu: fault.cpu, addr: null });
     expect(r.cpl).toBe(0);
     const frame = new Map(r.fault!.pushedFrame.map((w) => [w.name, BigInt(w.value)]));
     expect([...frame.keys()]).toEqual(['error code', 'RIP', 'CS', 'RFLAGS', 'RSP', 'SS']);
@@ -78,14 +79,14 @@ describe('inspecting recorded machines', () => {
   it('stack-smash: at the panic, the frames lead back to stack_smash, whose canary is overwritten', async () => {
     const client = clients.get('stack-smash')!;
     const panic = (await client.query('events', { kinds: ['trace'], traceTypes: [TraceType.PANIC] }))[0]!;
-    const r = await new Inspector(client).inspect({ session: 's', t: panic.t, cpu: panic.cpu, addr: null });
+    const r = await new Inspector(client, new SessionMachine(client)).inspect({ session: 's', t: panic.t, cpu: panic.cpu, addr: null });
     const fns = r.stack!.frames.map((f) => f.symbol?.split('+')[0]);
     expect(fns).toEqual(expect.arrayContaining(['panic', '__stack_chk_fail', 'stack_smash']));
     expect(r.stack!.frames.find((f) => f.symbol?.startsWith('stack_smash'))?.file).toBe('kernel/crashlab.c');
     const canary = r.stack!.slots.find((s) => s.kind === 'canary-overwritten');
     expect(canary?.note).toMatch(/^canary of stack_smash: overwritten/);
 
-    const report = (await new Inspector(client).panicReport(await client.query('consoleText', Infinity), panic.t, panic.cpu))!;
+    const report = (await new Inspector(client, new SessionMachine(client)).panicReport(await client.query('consoleText', Infinity), panic.t, panic.cpu))!;
     expect(report.title).toMatch(/^Kernel panic - not syncing: stack-protector/);
     expect(report.frames.map((f) => f.symbol)).toEqual(['__stack_chk_fail', 'stack_smash']);
     expect(report.frames.map((f) => f.file)).toEqual(['kernel/stackprotector.c', 'kernel/crashlab.c']);

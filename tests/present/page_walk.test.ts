@@ -4,6 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Inspector } from '../../main/present/inspect/inspector.ts';
+import { SessionMachine } from '../../main/present/session_machine.ts';
 import type { SessionClient } from '../../main/session/session_client.ts';
 import { openRecording } from './recorded_scenario.ts';
 
@@ -18,7 +19,7 @@ describe('the page walk names the refusing bit', () => {
 
   async function walkAtFault(client: SessionClient) {
     const fault = (await client.query('events', { kinds: ['exception'], limit: 1 }))[0]!;
-    const r = await new Inspector(client).inspect({ session: 's', t: fault.t, cpu: fault.cpu, addr: null });
+    const r = await new Inspector(client, new SessionMachine(client)).inspect({ session: 's', t: fault.t, cpu: fault.cpu, addr: null });
     return r.walk!;
   }
 

@@ -21,7 +21,7 @@ export function inspectServices(session: (id: unknown) => SessionView): InspectC
   const inspectors = new WeakMap<SessionView, Inspector>();
   const inspectorOf = (view: SessionView) => {
     let i = inspectors.get(view);
-    if (i === undefined) inspectors.set(view, (i = new Inspector(view.client)));
+    if (i === undefined) inspectors.set(view, (i = new Inspector(view.client, view.machine)));
     return i;
   };
   return {

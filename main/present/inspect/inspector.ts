@@ -14,7 +14,7 @@ import { disassembleAround } from './disassembly.ts';
 import { faultCascade } from './fault_cascade.ts';
 import { KernelSymbols } from './kernel_symbols.ts';
 import { locksHeldAfter } from './lock_graph.ts';
-import { MachineAt } from './machine_at.ts';
+import type { SessionMachine } from '../session_machine.ts';
 import { pageWalkView } from './page_walk_view.ts';
 import { panicReport } from './panic_report.ts';
 import { framesView, stackSlots, walkFrames } from './stack_walk.ts';
@@ -49,14 +49,12 @@ function pushedFrame(v: VCpu, e: ExceptionEvent): FaultInFocus['pushedFrame'] {
 }
 
 export class Inspector {
-  private readonly machineAt: MachineAt;
   private symbols: Promise<KernelSymbols> | null = null;
   /** Source files by path, split into lines, as the session stores them. */
   private readonly sources = new Map<string, Promise<string[] | null>>();
 
-  constructor(private readonly client: SessionClient) {
-    this.machineAt = new MachineAt(client);
-  }
+  /** `machineAt`: the session's one time-travel machine (SessionView.machine). */
+  constructor(private readonly client: SessionClient, private readonly machineAt: SessionMachine) {}
 
   private kernelSymbols(): Promise<KernelSymbols> {
     return (this.symbols ??= this.client.query('input', 'kernel').then((elf) => new KernelSymbols(elf)));
