@@ -130,17 +130,27 @@ export class EventLog {
     return i;
   }
 
+  /**
+   * Hands the batch to the observer, which may keep its buffer (or transfer it to another thread).
+   * A full batch hands over the buffer itself; a partial one (a run or a snapshot ends it) a copy
+   * of the part in use, so the buffer is kept for the next batch: runs in short slices would
+   * otherwise allocate a whole batch buffer per slice.
+   */
   flush(): void {
     if (this.count === 0) return;
+    const used = this.count * RECORD_WORDS;
+    const full = this.count === BATCH_EVENTS;
     const batch: EventBatch = {
       firstSeq: this.nextSeq,
       count: this.count,
-      words: this.words.subarray(0, this.count * RECORD_WORDS),
+      words: full ? this.words.subarray(0, used) : this.words.slice(0, used),
       texts: this.texts,
     };
     this.nextSeq += this.count;
-    this.words = new Uint32Array(BATCH_EVENTS * RECORD_WORDS);
-    this.f64 = new Float64Array(this.words.buffer);
+    if (full) {
+      this.words = new Uint32Array(BATCH_EVENTS * RECORD_WORDS);
+      this.f64 = new Float64Array(this.words.buffer);
+    }
     this.texts = [];
     this.textIndex = new Map();
     this.count = 0;

@@ -28,4 +28,11 @@ describe('event log texts', () => {
     expect(batches.map((b) => b.texts)).toEqual([['x', 'y'], ['x', 'z']]);
     expect(batches.flatMap(decodeBatch).map((e) => (e.kind === 'console' ? e.text : null))).toEqual(lines);
   });
+
+  it('a batch handed over stays as it was while later events are recorded', () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `line ${i}`);
+    const batches = consoleBatches(lines, 7);
+    expect(batches.flatMap(decodeBatch).map((e) => (e.kind === 'console' ? e.text : null))).toEqual(lines);
+    expect(batches.flatMap(decodeBatch).map((e) => e.t)).toEqual(lines.map((_, i) => i));
+  });
 });
