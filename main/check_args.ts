@@ -17,6 +17,11 @@ export function str(v: unknown, name: string, maxLength: number): string {
   return v;
 }
 
+/** An optional string: null when absent (undefined or null). */
+export function optionalStr(v: unknown, name: string, maxLength: number): string | null {
+  return v === undefined || v === null ? null : str(v, name, maxLength);
+}
+
 export function num(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) bad(name, 'not a finite number');
   return v;

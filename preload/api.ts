@@ -331,7 +331,11 @@ export interface FaultlineCalls {
   stateAt(session: string, t: number): Promise<MachineState>;
   step(query: StepQuery): Promise<number>;
 
-  symbolize(session: string, addr: Hex64): Promise<SymbolInfo>;
+  /**
+   * The symbol and source line of addr. A user-half address needs `program`, the name of the
+   * task running it (every user program is linked at the same addresses); without it, none.
+   */
+  symbolize(session: string, addr: Hex64, program?: string | null): Promise<SymbolInfo>;
   source(session: string, file: string): Promise<SourceText | null>;
 
   bookmarks(session: string): Promise<Bookmark[]>;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the guest from source: the kernel ELF, the initrd of user programs,
-# the kernel's symbol and line tables and a manifest of the sources.
+# the kernel's symbol and line tables, those of every user program (one table
+# for all, the program's name first on each line: every program is linked at
+# the same addresses) and a manifest of the sources.
 #
 #   bash emulator/guest/build.sh [OUTDIR]      (default: emulator/guest/build)
 #
@@ -99,5 +101,16 @@ grep -E ' [tTdDbBrR] ' "$WORK/pass2.nm" | awk 'NF == 4 { print $1, $2, $4 } NF =
     > "$OUT/kernel.sym"
 objdump --dwarf=decodedline "$WORK/kernel.elf" | node tools/lines.mjs $(sorted kernel/* common/* include/*) \
     > "$OUT/kernel.lines"
+# User programs: "program addr size name" and "program addr file line".
+for elf in "${PROGRAMS[@]}"; do
+    name="$(basename "$elf")"
+    nm -n -S --defined-only "$elf.full" | grep -E ' [tTdDbBrR] ' \
+        | awk -v p="$name" 'NF == 4 { print p, $1, $2, $4 } NF == 3 { print p, $1, "0000000000000000", $3 }'
+done > "$OUT/user.sym"
+for elf in "${PROGRAMS[@]}"; do
+    name="$(basename "$elf")"
+    objdump --dwarf=decodedline "$elf.full" | node tools/lines.mjs $(sorted user/* libc/* common/* include/*) \
+        | awk -v p="$name" '{ print p, $0 }'
+done > "$OUT/user.lines"
 node tools/sources.mjs $(sorted kernel/* common/* include/* libc/* user/*) > "$OUT/sources.json"
-echo "guest built in $OUT: kernel.elf initrd.img kernel.sym kernel.lines sources.json"
+echo "guest built in $OUT: kernel.elf initrd.img kernel.sym kernel.lines user.sym user.lines sources.json"

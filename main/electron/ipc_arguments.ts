@@ -17,6 +17,7 @@ const MAX_CPUS = 64;
 const MAX_BUDGET = 1e13;
 const MAX_OPEN_BYTES = 256 * 1024 * 1024;
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+const TASK_NAME = 64;
 
 function count(args: readonly unknown[], n: number): void {
   if (args.length > n) throw new Error(`expected ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`);
@@ -125,10 +126,12 @@ const CHECKS: Record<ApiMethod, ArgsCheck> = {
   },
 
   symbolize: (a) => {
-    count(a, 2);
+    count(a, 3);
     const addr = text(a[1], 'addr', 18);
     if (!/^0x[0-9a-fA-F]{1,16}$/.test(addr)) throw new Error('bad argument addr: not 0x and 1 to 16 hex digits');
-    return [id(a[0]), addr];
+    // A task's name (the kernel keeps 15 characters), or nothing for a kernel address.
+    if (a.length < 3) return [id(a[0]), addr];
+    return [id(a[0]), addr, a[2] === undefined || a[2] === null ? null : text(a[2], 'program', TASK_NAME)];
   },
   source: (a) => (count(a, 2), [id(a[0]), sourceFile(a[1])]),
 

@@ -277,9 +277,17 @@ export class SessionView {
     return { t: at.t, cpus, note: null, console: at.t === t ? console : await this.client.query('consoleText', at.t) };
   }
 
-  async symbolInfo(addrText: string): Promise<SymbolInfo> {
+  /**
+   * The symbol and source line of an address: a kernel address from the kernel's tables, a user
+   * address from those of `program`, the task running it (the page passes the name it shows).
+   */
+  async symbolInfo(addrText: string, program: string | null = null): Promise<SymbolInfo> {
     const addr = parseHex64(addrText);
-    const [name, line] = await Promise.all([this.kernelSymbol(addr), this.client.query('lineOf', addr)]);
+    const user = BigInt.asUintN(64, addr) < KERNEL_HALF;
+    const [name, line] = await Promise.all([
+      user ? (program === null ? null : this.client.query('symbolize', addr, program)) : this.kernelSymbol(addr),
+      this.client.query('lineOf', addr, program),
+    ]);
     const plus = name?.lastIndexOf('+0x') ?? -1;
     return {
       addr: hexAddr(addr), symbol: name === null ? null : plus > 0 ? name.slice(0, plus) : name,

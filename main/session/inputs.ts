@@ -1,6 +1,6 @@
 // What a session stores so that it replays and reads on another machine: the machine
-// configuration, the kernel image, initrd and command line byte for byte, and the kernel's
-// symbols, line table and C sources.
+// configuration, the kernel image, initrd and command line byte for byte, and the symbols and
+// line tables of the kernel and of every user program, and their C sources.
 
 export interface MachineSetup {
   cpus: number;
@@ -17,12 +17,16 @@ export interface MachineSetup {
 }
 
 export interface SymbolEntry {
+  /** The user program the symbol belongs to (its task's name); absent for the kernel's. */
+  program?: string;
   addr: bigint;
   size: number;
   name: string;
 }
 
 export interface LineEntry {
+  /** The user program the line belongs to (its task's name); absent for the kernel's. */
+  program?: string;
   addr: bigint;
   file: string;
   line: number;

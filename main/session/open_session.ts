@@ -7,7 +7,7 @@
 
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { APPLICATION_ID, FORMAT_VERSION, Meta, SCHEMA } from './schema.ts';
+import { APPLICATION_ID, FORMAT_VERSION, Meta, OLDEST_FORMAT_VERSION, schemaOf } from './schema.ts';
 import { checkPageSeal, PageSealError } from './page_seal.ts';
 
 export type SessionErrorCode =
@@ -32,6 +32,10 @@ const LIMITS = {
     ['sources', 'text', 4 << 20],
     ['symbols', 'name', 4096],
     ['lines', 'file', 4096],
+    ['user_symbols', 'program', 4096],
+    ['user_symbols', 'name', 4096],
+    ['user_lines', 'program', 4096],
+    ['user_lines', 'file', 4096],
     ['event_chunks', 'data', 16 << 20],
     ['event_chunks', 'texts', 64 << 20],
     ['tracks', 'name', 4096],
@@ -63,9 +67,9 @@ function fail(code: SessionErrorCode, message: string): never {
 
 /**
  * Checks the 100-byte SQLite header for what makes a file ours, before SQLite parses anything,
- * and the page checksums of a finished file. Returns whether the file is sealed.
+ * and the page checksums of a finished file. Returns whether the file is sealed and its format.
  */
-function checkHeader(path: string): boolean {
+function checkHeader(path: string): { sealed: boolean; version: number } {
   if (!existsSync(path)) fail('not-found', `${path}: no such file`);
   const st = statSync(path);
   if (!st.isFile()) fail('not-a-file', `${path}: not a file`);
@@ -88,7 +92,7 @@ function checkHeader(path: string): boolean {
   if (header.readUInt32BE(68) !== APPLICATION_ID) fail('not-a-session', `${path}: not a Faultline session (an SQLite database of another application)`);
   const version = header.readUInt32BE(60);
   if (version > FORMAT_VERSION) fail('newer-format', `${path}: session format ${version} was made by a newer Faultline (this one reads format ${FORMAT_VERSION})`);
-  if (version < FORMAT_VERSION) fail('older-format', `${path}: session format ${version} is no longer supported (this Faultline reads format ${FORMAT_VERSION})`);
+  if (version < OLDEST_FORMAT_VERSION) fail('older-format', `${path}: session format ${version} is no longer supported (this Faultline reads formats ${OLDEST_FORMAT_VERSION} to ${FORMAT_VERSION})`);
   // With no write-ahead log beside it, the header's page count must fit in the file.
   const pages = header.readUInt32BE(28);
   const walMode = header[18] === 2;
@@ -98,16 +102,16 @@ function checkHeader(path: string): boolean {
   }
   if (st.size % pageSize !== 0) fail('truncated', `${path}: the file is truncated (${st.size} bytes is not a whole number of ${pageSize}-byte pages)`);
   try {
-    return checkPageSeal(path);
+    return { sealed: checkPageSeal(path), version };
   } catch (e) {
     if (e instanceof PageSealError) fail('corrupt', `${path}: ${e.message}`);
     throw e;
   }
 }
 
-/** sqlite_master must hold our objects, each with exactly our SQL, and nothing else. */
-function checkSchema(db: Database.Database, path: string): void {
-  const expected = new Map(SCHEMA.map((o) => [o.name, o.sql]));
+/** sqlite_master must hold the objects of the file's format, each with exactly their SQL, and nothing else. */
+function checkSchema(db: Database.Database, path: string, version: number): void {
+  const expected = new Map(schemaOf(version).map((o) => [o.name, o.sql]));
   const rows = db.prepare('SELECT type, name, sql FROM sqlite_master').all() as { type: string; name: string; sql: string | null }[];
   const seen = new Set<string>();
   for (const row of rows) {
@@ -130,14 +134,16 @@ function checkIntegrity(db: Database.Database, path: string, level: CheckLevel):
   if (problems.length > 0) fail('corrupt', `${path}: the database is damaged (${problems[0]})`);
 }
 
-function checkSizes(db: Database.Database, path: string): void {
+function checkSizes(db: Database.Database, path: string, version: number): void {
+  const tables = new Set(schemaOf(version).map((o) => o.name));
   for (const [table, column, max] of LIMITS.columns) {
+    if (!tables.has(table)) continue;
     // length() of a blob reads its size from the record header, not the blob itself.
     const row = db.prepare(`SELECT max(length(${column})) AS n FROM ${table}`).get() as { n: number | null };
     if (row.n !== null && row.n > max) fail('oversized', `${path}: a value in ${table}.${column} is ${row.n} bytes (at most ${max} allowed)`);
   }
   const meta = db.prepare('SELECT value FROM meta WHERE key = ?').get(Meta.FormatVersion) as { value: string } | undefined;
-  if (meta?.value !== String(FORMAT_VERSION)) fail('unexpected-schema', `${path}: the session's format record is missing or wrong`);
+  if (meta?.value !== String(version)) fail('unexpected-schema', `${path}: the session's format record is missing or wrong`);
 }
 
 /** Maps SQLite's own errors on a bad file to a SessionFileError. */
@@ -153,10 +159,10 @@ function translate(e: unknown, path: string): never {
 
 /**
  * Opens and checks a session file read-only. The connection keeps better-sqlite3's defensive
- * mode (never unsafeMode) and runs no SQL from the file.
+ * mode (never unsafeMode) and runs no SQL from the file. `version` is the file's format.
  */
-export function openSessionFile(path: string, level: CheckLevel = 'quick'): { db: Database.Database; sealed: boolean } {
-  const sealed = checkHeader(path);
+export function openSessionFile(path: string, level: CheckLevel = 'quick'): { db: Database.Database; sealed: boolean; version: number } {
+  const { sealed, version } = checkHeader(path);
   let db: Database.Database | null = null;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
@@ -164,12 +170,12 @@ export function openSessionFile(path: string, level: CheckLevel = 'quick'): { db
     db.pragma('cell_size_check = ON');
     db.pragma('mmap_size = 0');
     db.pragma('query_only = ON');
-    checkSchema(db, path);
+    checkSchema(db, path, version);
     if (level !== 'live') {
       checkIntegrity(db, path, level);
-      checkSizes(db, path);
+      checkSizes(db, path, version);
     }
-    return { db, sealed };
+    return { db, sealed, version };
   } catch (e) {
     db?.close();
     translate(e, path);

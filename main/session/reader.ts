@@ -231,6 +231,11 @@ class PixelMerge {
   }
 }
 
+/** User-half addresses (canonical, below 0x0000800000000000): they mean something only with a program. */
+function isUserAddress(signed: bigint): boolean {
+  return signed >= 0n && signed < 0x0000800000000000n;
+}
+
 export class SessionReader {
   private readonly taskNames = new Map<number, string>();
   private readonly trackList: TrackInfo[];
@@ -668,10 +673,20 @@ export class SessionReader {
     return this.stmt('SELECT addr, name, class AS cls FROM locks ORDER BY addr LIMIT ?').all(MAX_ROWS) as { addr: number; name: string; cls: number }[];
   }
 
-  /** The symbol containing `addr` as "name+0xoff", or null. */
-  symbolize(addr: bigint): string | null {
+  /**
+   * The symbol containing `addr` as "name+0xoff", or null. A user-half address is looked up in
+   * the tables of `program` (the task running it: every program is linked at the same addresses),
+   * and names nothing without one or in a file that has no user programs' tables (format 1).
+   */
+  symbolize(addr: bigint, program?: string | null): string | null {
     const key = BigInt.asIntN(64, addr);
-    const row = this.stmt('SELECT addr, size, name FROM symbols WHERE addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(key) as { addr: bigint; size: bigint; name: string } | undefined;
+    let row: { addr: bigint; size: bigint; name: string } | undefined;
+    if (isUserAddress(key)) {
+      if (program == null || !this.hasUserTables()) return null;
+      row = this.stmt('SELECT addr, size, name FROM user_symbols WHERE program = ? AND addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(program, key) as typeof row;
+    } else {
+      row = this.stmt('SELECT addr, size, name FROM symbols WHERE addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(key) as typeof row;
+    }
     if (!row) return null;
     const off = key - row.addr;
     // A symbol with no size (a label like _end) names its own address only.
@@ -679,31 +694,62 @@ export class SessionReader {
     return off === 0n ? row.name : `${row.name}+0x${off.toString(16)}`;
   }
 
+  /** The symbol table of a user program, by address; empty for a program the file does not know. */
+  programSymbols(program: string): { addr: bigint; size: bigint; name: string }[] {
+    if (!this.hasUserTables()) return [];
+    return this.stmt('SELECT addr, size, name FROM user_symbols WHERE program = ? ORDER BY addr LIMIT ?').safeIntegers(true).all(program, MAX_ROWS) as { addr: bigint; size: bigint; name: string }[];
+  }
+
   /** symbolize() for many addresses at once (one round trip from a worker client). */
-  symbolizeAll(addrs: bigint[]): (string | null)[] {
-    return addrs.slice(0, MAX_ROWS).map((a) => this.symbolize(a));
+  symbolizeAll(addrs: bigint[], program?: string | null): (string | null)[] {
+    return addrs.slice(0, MAX_ROWS).map((a) => this.symbolize(a, program));
   }
 
-  /** The source line of `addr`, from the line table, or null outside the kernel's code (user programs have no line table). */
-  lineOf(addr: bigint): { file: string; line: number } | null {
+  /**
+   * The source line of `addr` from the line tables, or null outside the code they cover. A
+   * user-half address is looked up in `program`'s table, as in symbolize().
+   */
+  lineOf(addr: bigint, program?: string | null): { file: string; line: number } | null {
     const key = BigInt.asIntN(64, addr);
-    const [first, end] = this.codeRange();
+    const user = isUserAddress(key);
+    if (user && (program == null || !this.hasUserTables())) return null;
+    const [first, end] = this.codeRange(user ? program! : null);
     if (key < first || key >= end) return null;
-    const row = this.stmt('SELECT file, line FROM lines WHERE addr <= ? ORDER BY addr DESC LIMIT 1').get(key) as { file: string; line: number } | undefined;
-    return row ?? null;
+    const row = user
+      ? this.stmt('SELECT file, line FROM user_lines WHERE program = ? AND addr <= ? ORDER BY addr DESC LIMIT 1').get(program, key)
+      : this.stmt('SELECT file, line FROM lines WHERE addr <= ? ORDER BY addr DESC LIMIT 1').get(key);
+    return (row as { file: string; line: number } | undefined) ?? null;
   }
 
-  private code: [bigint, bigint] | null = null;
+  private userTables: boolean | null = null;
 
-  /** The addresses the line table covers: its first entry up to the end of the symbol holding its last. */
-  private codeRange(): [bigint, bigint] {
-    if (this.code !== null) return this.code;
-    const bounds = this.stmt('SELECT min(addr) AS first, max(addr) AS last FROM lines').safeIntegers(true).get() as { first: bigint | null; last: bigint | null };
-    if (bounds.first === null || bounds.last === null) return (this.code = [0n, 0n]);
-    const sym = this.stmt('SELECT addr, size FROM symbols WHERE addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(bounds.last) as { addr: bigint; size: bigint } | undefined;
-    // The last line's instruction ends within its symbol; with no sized symbol, within a few bytes.
-    const end = sym !== undefined && sym.addr + sym.size > bounds.last ? sym.addr + sym.size : bounds.last + 16n;
-    return (this.code = [bounds.first, end]);
+  /** Whether the file has the user programs' tables (format 2 on). */
+  private hasUserTables(): boolean {
+    return (this.userTables ??= this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'user_lines'").get() !== undefined);
+  }
+
+  /** codeRange() per program; the kernel's under null. */
+  private readonly code = new Map<string | null, [bigint, bigint]>();
+
+  /** The addresses a line table covers: its first entry up to the end of the symbol holding its last. */
+  private codeRange(program: string | null): [bigint, bigint] {
+    const known = this.code.get(program);
+    if (known !== undefined) return known;
+    const bounds = (program === null
+      ? this.stmt('SELECT min(addr) AS first, max(addr) AS last FROM lines').safeIntegers(true).get()
+      : this.stmt('SELECT min(addr) AS first, max(addr) AS last FROM user_lines WHERE program = ?').safeIntegers(true).get(program)) as { first: bigint | null; last: bigint | null };
+    let range: [bigint, bigint] = [0n, 0n];
+    if (bounds.first !== null && bounds.last !== null) {
+      const sym = (program === null
+        ? this.stmt('SELECT addr, size FROM symbols WHERE addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(bounds.last)
+        : this.stmt('SELECT addr, size FROM user_symbols WHERE program = ? AND addr <= ? ORDER BY addr DESC LIMIT 1').safeIntegers(true).get(program, bounds.last)) as { addr: bigint; size: bigint } | undefined;
+      // The last line's instruction ends within its symbol; with no sized symbol, within a few bytes.
+      const end = sym !== undefined && sym.addr + sym.size > bounds.last ? sym.addr + sym.size : bounds.last + 16n;
+      range = [bounds.first, end];
+    }
+    // Bounded: program names come from the caller, one entry per program asked about.
+    if (this.code.size < 4096) this.code.set(program, range);
+    return range;
   }
 
   source(path: string): string | null {

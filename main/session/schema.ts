@@ -8,13 +8,18 @@
 /** SQLite header field application_id (offset 68): the bytes "FLT1". */
 export const APPLICATION_ID = 0x464c5431;
 /** SQLite header field user_version (offset 60): bumped on any change to SCHEMA below. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** The oldest format still read: format 1 is format 2 without the user programs' tables. */
+export const OLDEST_FORMAT_VERSION = 1;
 
 /** Span tracks (the `tracks.kind` column). */
 export const TrackKind = { CpuMode: 'cpu-mode', CpuThread: 'cpu-thread', Lock: 'lock' } as const;
 export type TrackKind = (typeof TrackKind)[keyof typeof TrackKind];
 
-export const SCHEMA: readonly { name: string; sql: string }[] = [
+/** A schema object; `since` is the format version that added it (1 when absent). */
+export interface SchemaObject { name: string; sql: string; since?: number }
+
+export const SCHEMA: readonly SchemaObject[] = [
   { name: 'meta', sql: 'CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID' },
   // Kernel image, initrd and other inputs of the run, byte for byte.
   { name: 'inputs', sql: 'CREATE TABLE inputs (name TEXT PRIMARY KEY NOT NULL, data BLOB NOT NULL) WITHOUT ROWID' },
@@ -22,6 +27,10 @@ export const SCHEMA: readonly { name: string; sql: string }[] = [
   // Addresses as signed 64-bit integers (the kernel half is negative and still sorts in order).
   { name: 'symbols', sql: 'CREATE TABLE symbols (addr INTEGER NOT NULL, size INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (addr, name)) WITHOUT ROWID' },
   { name: 'lines', sql: 'CREATE TABLE lines (addr INTEGER PRIMARY KEY NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID' },
+  // The same for every user program, keyed by its name (the name its task runs under): all of
+  // them are linked at the same addresses, so a user address means something only with a program.
+  { name: 'user_symbols', since: 2, sql: 'CREATE TABLE user_symbols (program TEXT NOT NULL, addr INTEGER NOT NULL, size INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (program, addr, name)) WITHOUT ROWID' },
+  { name: 'user_lines', since: 2, sql: 'CREATE TABLE user_lines (program TEXT NOT NULL, addr INTEGER NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (program, addr)) WITHOUT ROWID' },
   // The event stream, one row per machine batch (event_chunk.ts; texts as deflated JSON); the
   // masks let a query skip chunks without a wanted kind, CPU or trace type.
   { name: 'event_chunks', sql: 'CREATE TABLE event_chunks (first_seq INTEGER PRIMARY KEY NOT NULL, count INTEGER NOT NULL, t_first INTEGER NOT NULL, t_last INTEGER NOT NULL, kinds INTEGER NOT NULL, cpus INTEGER NOT NULL, traces INTEGER NOT NULL, data BLOB NOT NULL, texts BLOB NOT NULL)' },
@@ -51,6 +60,11 @@ export const SCHEMA: readonly { name: string; sql: string }[] = [
   { name: 'checkpoints_t', sql: 'CREATE INDEX checkpoints_t ON checkpoints (t)' },
   { name: 'bookmarks', sql: 'CREATE TABLE bookmarks (id INTEGER PRIMARY KEY NOT NULL, t INTEGER NOT NULL, title TEXT NOT NULL, note TEXT NOT NULL, created TEXT NOT NULL)' },
 ];
+
+/** The schema of a file of format `version`: the objects that format has, each with exactly its SQL. */
+export function schemaOf(version: number): SchemaObject[] {
+  return SCHEMA.filter((o) => (o.since ?? 1) <= version);
+}
 
 /** Columns of the row chunks, in stored order. */
 export const SPAN_COLUMNS = ['t0', 't1', 'state', 'detail', 'seq0', 'seq1'] as const;

@@ -119,9 +119,17 @@ export class SessionWriter {
       const source = db.prepare('INSERT INTO sources (path, text) VALUES (?, ?)');
       for (const s of inputs.sources) source.run(s.path, s.text);
       const symbol = db.prepare('INSERT OR IGNORE INTO symbols (addr, size, name) VALUES (?, ?, ?)');
-      for (const s of inputs.symbols) symbol.run(BigInt.asIntN(64, s.addr), s.size, s.name);
+      const userSymbol = db.prepare('INSERT OR IGNORE INTO user_symbols (program, addr, size, name) VALUES (?, ?, ?, ?)');
+      for (const s of inputs.symbols) {
+        if (s.program === undefined) symbol.run(BigInt.asIntN(64, s.addr), s.size, s.name);
+        else userSymbol.run(s.program, BigInt.asIntN(64, s.addr), s.size, s.name);
+      }
       const line = db.prepare('INSERT OR REPLACE INTO lines (addr, file, line) VALUES (?, ?, ?)');
-      for (const l of inputs.lines) line.run(BigInt.asIntN(64, l.addr), l.file, l.line);
+      const userLine = db.prepare('INSERT OR REPLACE INTO user_lines (program, addr, file, line) VALUES (?, ?, ?, ?)');
+      for (const l of inputs.lines) {
+        if (l.program === undefined) line.run(BigInt.asIntN(64, l.addr), l.file, l.line);
+        else userLine.run(l.program, BigInt.asIntN(64, l.addr), l.file, l.line);
+      }
     })();
 
     this.insertChunk = db.prepare('INSERT INTO event_chunks (first_seq, count, t_first, t_last, kinds, cpus, traces, data, texts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const guestDir = fileURLToPath(new URL('../../emulator/guest/', import.meta.url));
 const committedDir = join(guestDir, 'build');
-const builtFiles = ['kernel.elf', 'initrd.img', 'kernel.sym', 'kernel.lines', 'sources.json'];
+const builtFiles = ['kernel.elf', 'initrd.img', 'kernel.sym', 'kernel.lines', 'user.sym', 'user.lines', 'sources.json'];
 
 function has(tool: string): boolean {
   return spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -19,7 +19,7 @@ const missing = ['gcc', 'ld', 'objdump', 'objcopy', 'nm'].filter((t) => !has(t))
 const skipReason = missing.length ? ` (skipped: ${missing.join(', ')} not installed)` : '';
 
 describe.skipIf(missing.length > 0)(`guest build${skipReason}`, () => {
-  it('rebuilds the committed kernel, initrd, symbol and line tables byte for byte', () => {
+  it('rebuilds the committed kernel, initrd, kernel and user symbol and line tables byte for byte', () => {
     const out = mkdtempSync(join(tmpdir(), 'faultline-guest-'));
     try {
       const run = spawnSync('bash', [join(guestDir, 'build.sh'), out], { encoding: 'utf8' });

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { openSessionFile, SessionFileError, type SessionErrorCode } from '../../main/session/open_session.ts';
 import { PAGE_SIZE, sealPages } from '../../main/session/page_seal.ts';
 import { SessionClient } from '../../main/session/session_client.ts';
+import { SessionReader } from '../../main/session/reader.ts';
+import { verifySession } from '../../main/session/verify.ts';
 import { SessionWriter } from '../../main/session/writer.ts';
 import { recordScripted, scriptedInputs, tempDir } from './fixtures/record_scripted.ts';
 import { scriptedBatches } from './fixtures/scripted_stream.ts';
@@ -110,6 +112,25 @@ describe('opening untrusted session files', () => {
     expect(older.code).toBe('older-format');
     const meta = rejection(crafted(["UPDATE meta SET value = '7' WHERE key = 'format_version'"]));
     expect(meta.code).toBe('unexpected-schema');
+  });
+
+  it('opens a format 1 file (no user programs\' tables) and holds each format to exactly its own schema', () => {
+    const toFormat1 = ["UPDATE meta SET value = '1' WHERE key = 'format_version'", 'PRAGMA user_version = 1'];
+    const v1 = crafted(['DROP TABLE user_symbols', 'DROP TABLE user_lines', ...toFormat1]);
+    const { db, sealed, version } = openSessionFile(v1, 'full');
+    expect(version).toBe(1);
+    expect(verifySession(db, sealed).ok).toBe(true);
+    const reader = new SessionReader(db, v1, sealed);
+    expect(reader.lineOf(0x400078n, 'readkptr')).toBeNull();
+    expect(reader.symbolize(0x400078n, 'readkptr')).toBeNull();
+    expect(reader.programSymbols('readkptr')).toEqual([]);
+    reader.close();
+    // Format 1 with format 2's tables, format 2 without them, and a format record that disagrees with the header.
+    expect(rejection(crafted(toFormat1)).code).toBe('unexpected-schema');
+    expect(rejection(crafted(['DROP TABLE user_lines'])).code).toBe('unexpected-schema');
+    expect(rejection(crafted(['DROP TABLE user_symbols', 'DROP TABLE user_lines', 'PRAGMA user_version = 1'])).code).toBe('unexpected-schema');
+    expect(rejection(crafted(['ALTER TABLE user_lines ADD COLUMN extra INTEGER DEFAULT 0'])).code).toBe('unexpected-schema');
+    expect(rejection(crafted([`INSERT INTO user_symbols (program, addr, size, name) VALUES ('p', 0, 0, printf('%.*c', 5000, 'x'))`])).code).toBe('oversized');
   });
 
   it('rejects a file carrying a trigger, a view, an extra table or an altered table, without running it', () => {

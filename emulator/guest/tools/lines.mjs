@@ -1,8 +1,8 @@
-// Turns `objdump --dwarf=decodedline kernel.elf` (on stdin) into the line
+// Turns `objdump --dwarf=decodedline ELF` (the kernel or a user program, on stdin) into the line
 // table: one line per address where the source line starts,
 //   <address, 16 hex digits> <file> <line>
 // sorted by address, files relative to emulator/guest/. objdump names files
-// by their base name, so the kernel's sources are given as arguments (their
+// by their base name, so the sources are given as arguments (their
 // base names are unique) to recover the paths.
 //   objdump --dwarf=decodedline kernel.elf | node tools/lines.mjs SOURCE... > kernel.lines
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // Disassembly around RIP with iced-x86 (NASM syntax). x86 cannot be decoded backwards, so the
 // instructions before RIP are decoded from the start of the function that holds it (its symbol);
-// without a symbol (user code) the listing starts at RIP.
+// without a symbol the listing starts at RIP.
 
 import iced from 'iced-x86';
 import type { DisassemblyLine } from '../../../preload/inspect_api.ts';

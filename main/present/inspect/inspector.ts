@@ -13,6 +13,7 @@ import { hexAddr, parseHex64 } from '../session_view.ts';
 import { disassembleAround } from './disassembly.ts';
 import { faultCascade } from './fault_cascade.ts';
 import { KernelSymbols } from './kernel_symbols.ts';
+import { SymbolTable } from './symbol_table.ts';
 import { locksHeldAfter } from './lock_graph.ts';
 import type { SessionMachine } from '../session_machine.ts';
 import { pageWalkView } from './page_walk_view.ts';
@@ -26,9 +27,32 @@ type TraceEvent = Extract<MachineEvent, { kind: 'trace' }>;
 const CASCADE_DEPTH = 8;
 const PAGE = 0x1000n;
 
+/** User addresses lie below the kernel half. */
+const KERNEL_HALF = 0xffff800000000000n;
 const u64 = (n: number) => BigInt.asUintN(64, BigInt(Math.trunc(n)));
 const num = (a: bigint) => Number(BigInt.asIntN(64, a));
 const rows = (bits: BitField[]) => bits.map((b) => ({ name: b.name, set: b.set, meaning: b.meaning }));
+
+/**
+ * Code bytes at a linear address. User code is read as user mode reads it: the kernel's own read
+ * of a user page is refused under SMAP, which would leave user code with no listing.
+ */
+function readCode(v: VCpu, addr: bigint, length: number): (number | null)[] {
+  if (addr >= KERNEL_HALF) return readVirtual(v, num(addr), length);
+  const out: (number | null)[] = [];
+  let page = -1, phys = -1;
+  for (let k = 0; k < length; k++) {
+    const a = num(addr) + k;
+    const offset = a & 0xfff;
+    if (a - offset !== page) {
+      page = a - offset;
+      const w = v.mmu.inspect(a, 'read', true);
+      phys = w.phys >= 0 ? w.phys - offset : -1;
+    }
+    out.push(phys >= 0 && v.mmu.mem.inRam(phys + offset, 1) ? v.mmu.mem.bytes[phys + offset]! : null);
+  }
+  return out;
+}
 
 function reg(v: VCpu, r: number): bigint {
   return u64(v.cpu.regNum(r));
@@ -50,6 +74,9 @@ function pushedFrame(v: VCpu, e: ExceptionEvent): FaultInFocus['pushedFrame'] {
 
 export class Inspector {
   private symbols: Promise<KernelSymbols> | null = null;
+  /** User programs' symbol tables by program name, and task names by pid. */
+  private readonly programs = new Map<string, Promise<SymbolTable>>();
+  private tasks: Promise<Map<number, string>> | null = null;
   /** Source files by path, split into lines, as the session stores them. */
   private readonly sources = new Map<string, Promise<string[] | null>>();
 
@@ -58,6 +85,19 @@ export class Inspector {
 
   private kernelSymbols(): Promise<KernelSymbols> {
     return (this.symbols ??= this.client.query('input', 'kernel').then((elf) => new KernelSymbols(elf)));
+  }
+
+  private programSymbols(program: string): Promise<SymbolTable> {
+    let table = this.programs.get(program);
+    if (table === undefined) this.programs.set(program, (table = this.client.query('programSymbols', program).then((syms) => new SymbolTable(syms))));
+    return table;
+  }
+
+  /** The program a user address on a CPU belongs to: the name of the task running there. */
+  private async programOf(pid: number): Promise<string | null> {
+    if (pid <= 0) return null;
+    this.tasks ??= this.client.query('tasks').then((ts) => new Map(ts.map((t) => [t.pid, t.name])));
+    return (await this.tasks).get(pid) ?? null;
   }
 
   /** The kernel's report with each call-trace frame's source line (the call before its return address). */
@@ -87,15 +127,19 @@ export class Inspector {
     const smashedFn = smashed?.kind === 'trace' ? smashed.text : null;
     const lines = new Map<bigint, { file: string; line: number } | null>();
 
-    const read = await this.machineAt.at(q.t, (m: Machine) => {
+    const read = await this.machineAt.at(q.t, async (m: Machine) => {
       const v = m.vcpus[q.cpu];
       if (v === undefined) return `the machine has no CPU ${q.cpu}`;
+      // User code is named from the tables of the program its task runs (the machine holds still
+      // while they load: its queries run one after another).
+      const program = u64(v.cpu.rip) < KERNEL_HALF ? await this.programOf(v.pid) : null;
+      const codeSymbols = program === null ? symbols : await this.programSymbols(program);
       const walkView = this.walkFor(v, q.addr, focus);
       const pushed = focus === null ? [] : pushedFrame(v, focus);
       const stack = this.stackOf(v, symbols, smashedFn, new Map(pushed.map((w) => [parseHex64(w.addr), w.name])));
-      const code = { bytes: (a: bigint, n: number) => readVirtual(v, num(a), n), symbolize: (a: bigint) => symbols.symbolize(a) };
+      const code = { bytes: (a: bigint, n: number) => readCode(v, a, n), symbolize: (a: bigint) => codeSymbols.symbolize(a) };
       const disassembly = disassembleAround(code, u64(v.cpu.rip));
-      return { pushed, cpl: v.cpu.cpl, control: this.controlOf(v), disassembly, walk: walkView, stack, idt: this.idtOf(v, symbols), tss: this.tssOf(v) };
+      return { program, pushed, cpl: v.cpu.cpl, control: this.controlOf(v), disassembly, walk: walkView, stack, idt: this.idtOf(v, symbols), tss: this.tssOf(v) };
     });
     const fault = focus === null ? null : this.faultView(focus, symbols, typeof read === 'string' ? [] : read.pushed);
     const base = { t: q.t, cpu: q.cpu, fault, cascade, locksHeld: held };
@@ -105,15 +149,15 @@ export class Inspector {
       await Promise.all(pcs.map(async (pc) => lines.set(pc, await this.client.query('lineOf', pc))));
       read.stack.frames = framesView(read.stack.frames.map((f) => ({ base: parseHex64(f.base), pc: parseHex64(f.pc), symbol: f.symbol })), (pc) => lines.get(pc) ?? null);
     }
-    const { pushed: _, ...state } = read;
-    const disassembly = await this.withSource(read.disassembly);
+    const { pushed: _, program, ...state } = read;
+    const disassembly = await this.withSource(read.disassembly, program);
     return { ...base, note: null, ...state, disassembly };
   }
 
-  /** Each instruction's source line (file, number and text), from the session's line table and sources. */
-  private async withSource(lines: Omit<DisassemblyLine, 'file' | 'line' | 'source'>[]): Promise<DisassemblyLine[]> {
+  /** Each instruction's source line (file, number and text), from the session's line tables (user code's: `program`'s) and sources. */
+  private async withSource(lines: Omit<DisassemblyLine, 'file' | 'line' | 'source'>[], program: string | null): Promise<DisassemblyLine[]> {
     return Promise.all(lines.map(async (l) => {
-      const at = l.symbol === null ? null : await this.client.query('lineOf', parseHex64(l.addr));
+      const at = l.symbol === null ? null : await this.client.query('lineOf', parseHex64(l.addr), program);
       if (at === null) return { ...l, file: null, line: null, source: null };
       let text = this.sources.get(at.file);
       if (text === undefined) this.sources.set(at.file, (text = this.client.query('source', at.file).then((s) => s?.split('\n') ?? null)));
