@@ -238,7 +238,7 @@ export function createServices(options: ServicesOptions): Services {
       return t + direction;
     },
 
-    symbolize: async (id, addr) => session(id).symbolInfo(check.str(addr, 'addr', 18)),
+    symbolize: async (id, addr, program) => session(id).symbolInfo(check.str(addr, 'addr', 18), check.optionalStr(program, 'program', 64)),
     source: async (id, file) => session(id).source(check.str(file, 'file', 4096)),
 
     bookmarks: async (id) => session(id).bookmarks(),
