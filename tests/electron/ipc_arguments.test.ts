@@ -76,7 +76,12 @@ const CASES: Record<ApiMethod, { good: unknown[]; bad: [unknown[], string][] }> 
       [[{ session: 's1', t: 5, cpu: -1, unit: 'event', direction: 1 }], 'cpu'],
     ],
   },
-  symbolize: { good: ['s1', '0xffffffff80100010'], bad: [[['s1', 'ffff'], 'addr'], [['s1', '0x' + 'f'.repeat(17)], 'addr'], [['s1', 42], 'addr']] },
+  symbolize: {
+    good: ['s1', '0x400078', 'readkptr'],
+    bad: [[['s1', 'ffff'], 'addr'], [['s1', '0x' + 'f'.repeat(17)], 'addr'], [['s1', 42], 'addr'],
+      [['s1', '0x400078', 7], 'program'], [['s1', '0x400078', 'p'.repeat(65)], 'program'], [['s1', '0x400078', 'a\0b'], 'program'],
+      [['s1', '0x400078', 'readkptr', 1], 'expected 3 arguments']],
+  },
   source: {
     good: ['s1', 'kernel/spinlock.c'],
     bad: [[['s1', '../../etc/passwd'], 'file'], [['s1', '/etc/passwd'], 'file'], [['s1', 'C:\\x.c'], 'file'], [['s1', 'a\0.c'], 'file']],
