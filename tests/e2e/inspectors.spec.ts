@@ -57,6 +57,12 @@ test('user-reads-kernel-pointer: the page walk names U/S, the error code reads P
   await expect(page.getByTestId('walk-result')).toContainText('supervisor-only (U/S=0)');
   await screenshot(page, 'inspector-page-walk-user-reads-kernel-pointer');
 
+  // The faulting user instruction under readkptr's own symbol and C line.
+  await page.getByTestId('tab-code').click();
+  await expect(page.getByTestId('disassembly-rip')).toContainText('main+0x');
+  await expect(page.getByTestId('disassembly-source').last()).toContainText(/^user\/readkptr\.c:\d+/);
+  await screenshot(page, 'inspector-code-user-reads-kernel-pointer');
+
   // One instruction of this CPU later the kernel's handler runs, under the frame the CPU pushed.
   await page.getByRole('button', { name: 'instr ▶' }).click();
   await page.getByTestId('tab-fault').click();

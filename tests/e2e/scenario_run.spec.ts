@@ -1,5 +1,6 @@
 // A scenario run from the gallery on the real machine and kernel, then time travel to its fault:
-// the timeline shows the expected markers and the registers panel the CPU state at the fault.
+// the timeline shows the expected markers, the registers panel the CPU state at the fault and the
+// source panel the program's C line.
 
 import { expect, test } from '@playwright/test';
 import { expectRunFinished } from './run_outcome.ts';
@@ -41,6 +42,10 @@ test('run "a user program reads a kernel address" from the gallery and scrub to 
   // RIP at the fault is the faulting user instruction the event names.
   const faultRip = (await event.locator('dt:text-is("RIP") + dd').textContent())!.trim().split(' ')[0]!;
   await expect(registers.locator('[data-reg="rip"] dd')).toHaveText(faultRip);
+  // The source panel finds the user instruction in the tables of the program the CPU runs.
+  const source = page.getByTestId('source');
+  await expect(source.getByTestId('source-location')).toHaveText(/^user\/readkptr\.c:\d+ · main$/);
+  await expect(source.getByTestId('source-here')).toContainText('*(volatile unsigned long *)req.out');
   await expect(page.getByTestId('console')).toContainText('the kernel leaked');
   await screenshot(page, 'scrubbed-to-fault');
 
