@@ -132,6 +132,12 @@ export class SessionView {
    * The kernel symbol at addr, or null. The session's symbols are the kernel's: a user-half
    * address would only land "after the last kernel symbol", which names nothing.
    */
+  /** A kernel address's symbol, or a user address's in the tables of `program`. */
+  private async symbolOf(addr: bigint, program: string | null): Promise<string | null> {
+    if (BigInt.asUintN(64, addr) >= KERNEL_HALF) return this.client.query('symbolize', addr);
+    return program === null ? null : this.client.query('symbolize', addr, program);
+  }
+
   private async kernelSymbol(addr: bigint): Promise<string | null> {
     if (BigInt.asUintN(64, addr) < KERNEL_HALF) return null;
     return this.client.query('symbolize', addr);
@@ -272,8 +278,10 @@ export class SessionView {
     if (typeof at === 'string') return { t, cpus: [], note: `no registers: ${at}`, console };
     if ('before' in at) return { t, cpus: [], note: `no registers here: ${at.before}`, console };
     const names = this.names();
-    const wheres = await Promise.all(at.cpus.map((c) => this.kernelSymbol(ripOf(c))));
-    const cpus = at.cpus.map((c, i) => cpuRegisters(i, c, c.pid >= 0 ? names.task(c.pid) : null, wheres[i] ?? null));
+    const tasks = at.cpus.map((c) => (c.pid >= 0 ? names.task(c.pid) : null));
+    // RIP in user code is named from the program the CPU's task runs.
+    const wheres = await Promise.all(at.cpus.map((c, i) => this.symbolOf(ripOf(c), tasks[i] ?? null)));
+    const cpus = at.cpus.map((c, i) => cpuRegisters(i, c, tasks[i] ?? null, wheres[i] ?? null));
     return { t: at.t, cpus, note: null, console: at.t === t ? console : await this.client.query('consoleText', at.t) };
   }
 
@@ -283,9 +291,8 @@ export class SessionView {
    */
   async symbolInfo(addrText: string, program: string | null = null): Promise<SymbolInfo> {
     const addr = parseHex64(addrText);
-    const user = BigInt.asUintN(64, addr) < KERNEL_HALF;
     const [name, line] = await Promise.all([
-      user ? (program === null ? null : this.client.query('symbolize', addr, program)) : this.kernelSymbol(addr),
+      this.symbolOf(addr, program),
       this.client.query('lineOf', addr, program),
     ]);
     const plus = name?.lastIndexOf('+0x') ?? -1;

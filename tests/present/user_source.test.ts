@@ -62,6 +62,7 @@ describe('user-reads-kernel-pointer: the faulting user instruction', () => {
     const state = await view.stateAt(fault.t);
     const cpu = state.cpus.find((c) => c.cpu === fault.cpu)!;
     expect(cpu.task).toBe('readkptr');
+    expect(cpu.where, 'the registers panel names the user function too').toMatch(/^main\+0x[0-9a-f]+$/);
     const info = await view.symbolInfo(hexAddr(fault.rip), cpu.task);
     expect(info).toMatchObject({ file: 'user/readkptr.c', symbol: 'main' });
     expect(info.offset).toBeGreaterThan(0);
