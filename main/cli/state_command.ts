@@ -3,10 +3,10 @@ import { CliError, intOption, parse } from './cli_error.ts';
 import { withSession } from './open_for_cli.ts';
 import type { Output } from './output.ts';
 
-function describeCpu(v: CpuStateView, symbol: string | null): string {
+function describeCpu(v: CpuStateView, task: string | null, symbol: string | null): string {
   const r = v.regs;
   return [
-    `CPU ${v.cpu}: ${v.state}, CPL ${v.cpl}, task ${v.pid}`,
+    `CPU ${v.cpu}: ${v.state}, CPL ${v.cpl}, task ${v.pid}${task !== null ? ` (${task})` : ''}`,
     `  rip ${v.rip}${symbol ? ` <${symbol}>` : ''}  rsp ${r.rsp}  rflags ${v.rflags} [${v.flags.join(' ')}]`,
     `  rax ${r.rax}  rbx ${r.rbx}  rcx ${r.rcx}  rdx ${r.rdx}`,
     `  rsi ${r.rsi}  rdi ${r.rdi}  rbp ${r.rbp}  r8  ${r.r8}`,
@@ -39,7 +39,12 @@ export async function stateCommand(args: string[], io: Output): Promise<void> {
       return;
     }
     io.out(`t=${state.t}${state.t !== at ? ` (the first instruction boundary after ${at})` : ''}: restored the checkpoint at t=${state.checkpointT}, re-executed ${state.replayed} instructions\n`);
-    for (const v of cpus) io.out(describeCpu(v, await client.query('symbolize', BigInt(v.rip))) + '\n');
+    const tasks = new Map((await client.query('tasks')).map((k) => [k.pid, k.name]));
+    for (const v of cpus) {
+      // A user RIP is named from the tables of the program the CPU's task runs.
+      const task = tasks.get(v.pid) ?? null;
+      io.out(describeCpu(v, task, await client.query('symbolize', BigInt(v.rip), task)) + '\n');
+    }
     const tail = console.replace(/\r/g, '').split('\n').slice(-6).join('\n');
     if (tail.trim()) io.out(`console up to t=${state.t}:\n${tail.replace(/^/gm, '  ')}\n`);
   }, { queryTimeoutMs: 120000 });

@@ -100,6 +100,15 @@ describe('faultline', () => {
     expect(text.out).toMatch(/rip 0x[0-9a-f]{16}/);
   });
 
+  it('names the task and the user function at the user-mode fault', async () => {
+    const events = await run('events', session, '--kind', 'exception', '--json');
+    const fault = events.out.trim().split('\n').map((l) => JSON.parse(l) as { t: number; cpu: number; cpl: number; vector: number }).find((e) => e.vector === 14 && e.cpl === 3)!;
+    const text = await run('state', session, '--at', String(fault.t));
+    expect(text.status).toBe(0);
+    expect(text.out).toMatch(new RegExp(`^CPU ${fault.cpu}: .*CPL 3, task \\d+ \\(readkptr\\)$`, 'm'));
+    expect(text.out).toMatch(/rip 0x0000000000400[0-9a-f]{3} <main\+0x[0-9a-f]+>/);
+  });
+
   it('exports a Chrome trace that Perfetto can load, and the report as text', async () => {
     const out = join(dir, 'trace.json');
     const r = await run('export', session, '--format', 'chrome-json', '--out', out);
