@@ -20,17 +20,6 @@ export interface DenseOptions {
   breakEvery: number;
 }
 
-function traceRecord(b: BareMetal, at: number, type: number, args: bigint[], text: string): void {
-  const bytes = new TextEncoder().encode(text);
-  const head = new DataView(new ArrayBuffer(8));
-  head.setUint16(0, type, true);
-  head.setUint16(2, 56 + bytes.length, true);
-  head.setUint32(4, 1, true);
-  b.m.mem.writeBytes(at, new Uint8Array(head.buffer));
-  args.forEach((a, i) => b.m.mem.write64(at + 8 + 8 * i, a));
-  b.m.mem.writeBytes(at + 56, bytes);
-}
-
 export function denseProgram(options: DenseOptions): Machine {
   const b = new BareMetal(options.cpus);
   const LOCK = 0xffffffff80200040n;
@@ -41,7 +30,7 @@ export function denseProgram(options: DenseOptions): Machine {
     [TraceType.LOCK_RELEASE, [LOCK], 'dense_lock'],
     [TraceType.SYSCALL_EXIT, [39n, 7n], ''],
   ] as const;
-  records.forEach(([type, args, text], i) => traceRecord(b, TRACES + 0x100 * i, type, [...args], text));
+  records.forEach(([type, args, text], i) => b.traceRecord(TRACES + 0x100 * i, type, [...args], text));
   const post = (i: number) => `mov eax, ${TRACES + 0x100 * i}\nout dx, eax`;
   b.load(KERNEL, assemble(`
     ${periodicTimerAsm(7919)}

@@ -115,6 +115,19 @@ export class BareMetal {
     this.m.mem.write64(TSS + (slot === 'rsp0' ? 4 : 0x24 + (slot - 1) * 8), BigInt(top));
   }
 
+  /** Writes a trace record (emulator/machine/GUEST-INTERFACE.md) at physical `at`, for code that posts it to the trace port. */
+  traceRecord(at: number, type: number, args: bigint[], text: string): void {
+    const bytes = new TextEncoder().encode(text);
+    const head = new DataView(new ArrayBuffer(8));
+    head.setUint16(0, type, true);
+    head.setUint16(2, 56 + bytes.length, true);
+    head.setUint32(4, 1, true);
+    this.m.mem.writeBytes(at, new Uint8Array(56 + bytes.length));
+    this.m.mem.writeBytes(at, new Uint8Array(head.buffer));
+    args.forEach((a, i) => this.m.mem.write64(at + 8 + 8 * i, a));
+    this.m.mem.writeBytes(at + 56, bytes);
+  }
+
   load(at: number, code: Uint8Array): void {
     this.m.mem.writeBytes(at, code);
   }
