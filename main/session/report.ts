@@ -25,11 +25,22 @@ export async function sessionReport(client: SessionClient): Promise<string> {
   out.push(`  ${info.events} events over t=${info.tFirst}..${info.tLast}${info.stats ? `, ${info.stats.instructions} instructions` : ''}`);
   out.push('');
   out.push(`Outcome: ${describeOutcome(o)}`);
+  // Kernel addresses from the kernel's tables; user ones from those of the program the event's task ran.
+  const tasks = new Map((await client.query('tasks')).map((k) => [k.pid, k.name]));
   const symbolizeAll = async (events: MachineEvent[]) => {
-    const addrs = [...new Set(events.flatMap((e) => Object.values(e).filter((v): v is bigint => typeof v === 'bigint')))];
-    const names = new Map<bigint, string | null>();
-    (await client.query('symbolizeAll', addrs)).forEach((n, i) => names.set(addrs[i]!, n));
-    return (a: bigint) => names.get(a) ?? null;
+    const names = new Map<string, string | null>();
+    const byProgram = new Map<string | null, Set<bigint>>();
+    for (const e of events) {
+      const program = tasks.get(e.pid) ?? null;
+      const set = byProgram.get(program) ?? new Set<bigint>();
+      byProgram.set(program, set);
+      for (const v of Object.values(e)) if (typeof v === 'bigint') set.add(v);
+    }
+    for (const [program, set] of byProgram) {
+      const addrs = [...set];
+      (await client.query('symbolizeAll', addrs, program)).forEach((n, i) => names.set(`${program}:${addrs[i]}`, n));
+    }
+    return (e: MachineEvent) => (a: bigint) => names.get(`${tasks.get(e.pid) ?? null}:${a}`) ?? null;
   };
 
   const oopsAndPanic = await client.query('events', { kinds: ['trace'], traceTypes: [13, 14, 15, 16, 17, 19, 20], limit: 20 });
@@ -55,7 +66,7 @@ export async function sessionReport(client: SessionClient): Promise<string> {
   if (chain.length > 0) {
     const sym = await symbolizeAll(chain);
     out.push('', `Exception chain${cpu !== null ? ` on CPU ${cpu}` : ''} (oldest first):`);
-    for (const e of chain) out.push('    ' + formatEvent(e, sym));
+    for (const e of chain) out.push('    ' + formatEvent(e, sym(e)));
   }
 
   const last: MachineEvent[] = [];
@@ -66,7 +77,7 @@ export async function sessionReport(client: SessionClient): Promise<string> {
   if (last.length > 0) {
     const sym = await symbolizeAll(last);
     out.push('', `Last ${last.length} events:`);
-    for (const e of last) out.push('    ' + formatEvent(e, sym));
+    for (const e of last) out.push('    ' + formatEvent(e, sym(e)));
   }
 
   const lines = (await client.query('consoleUpTo', Infinity, 1 << 16)).slice(-CONSOLE_LINES);

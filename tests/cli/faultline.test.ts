@@ -60,6 +60,8 @@ describe('faultline', () => {
     expect(r.out).toMatch(/Last 20 events:\n(\s+#\d+ t=\d+ cpu\d .*\n){20}/);
     expect(r.out).toContain('exited with status 139');
     expect(r.out).toMatch(/Exception chain on CPU 0|Last 20 events/);
+    // The user-mode fault is named from readkptr's own symbols.
+    expect(r.out).toMatch(/#PF \(vector 14\) at 0x0000000000400[0-9a-f]{3} <main\+0x[0-9a-f]+> in CPL 3/);
   });
 
   it('reports a kernel oops and panic with the fault that caused it', async () => {
