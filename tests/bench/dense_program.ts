@@ -5,7 +5,7 @@
 
 import type { Machine } from '../../emulator/machine/machine.ts';
 import { TraceType } from '../../emulator/machine/trace_format.ts';
-import { assemble, BareMetal, countingTimerHandlerAsm, P, periodicTimerAsm, RW, US, wrmsrAsm } from '../machine/bare_metal.ts';
+import { assemble, BareMetal, countingTimerHandlerAsm, P, periodicTimerAsm, RW, syscallAndEnterUserAsm, US } from '../machine/bare_metal.ts';
 
 const KERNEL = 0x100000, KENTRY = 0x101000, TIMER = 0x102000, BREAKPOINT = 0x103000;
 const USER = 0x110000, DATA = 0x150000, TRACES = 0x160000;
@@ -34,15 +34,7 @@ export function denseProgram(options: DenseOptions): Machine {
   const post = (i: number) => `mov eax, ${TRACES + 0x100 * i}\nout dx, eax`;
   b.load(KERNEL, assemble(`
     ${periodicTimerAsm(7919)}
-    ${wrmsrAsm(0xc0000081, 0, 0x00100008)}
-    ${wrmsrAsm(0xc0000082, KENTRY)}
-    ${wrmsrAsm(0xc0000084, 0x200)}
-    push 0x1b
-    push rbx
-    push 0x202
-    push 0x23
-    push ${USER}
-    iretq`, KERNEL));
+    ${syscallAndEnterUserAsm(KENTRY, USER, 'rbx')}`, KERNEL));
   b.load(KENTRY, assemble(`
     mov dx, 0x500
     ${post(0)}

@@ -29,6 +29,17 @@ export function periodicTimerAsm(count: number): string {
   return [wrmsrAsm(0x80f, 0x1ff), wrmsrAsm(0x83e, 0xb), wrmsrAsm(0x832, 0x20 | (1 << 17)), wrmsrAsm(0x838, count)].join('\n');
 }
 
+/**
+ * Assembly that enables SYSCALL to `entry` (STAR: kernel CS 0x08, user selectors from 0x10;
+ * FMASK clears IF) and drops to CPL 3 at `rip` with stack `rsp` (a number or a register) by IRETQ.
+ */
+export function syscallAndEnterUserAsm(entry: number, rip: number, rsp: number | string): string {
+  return [
+    wrmsrAsm(0xc0000081, 0, 0x00100008), wrmsrAsm(0xc0000082, entry), wrmsrAsm(0xc0000084, 0x200),
+    'push 0x1b', `push ${rsp}`, 'push 0x202', 'push 0x23', `push ${rip}`, 'iretq',
+  ].join('\n');
+}
+
 /** A timer handler that counts its ticks at `counter` and signals EOI. */
 export function countingTimerHandlerAsm(counter: string): string {
   return `push rax\npush rcx\npush rdx\nlock inc qword ptr [${counter}]\n${wrmsrAsm(0x80b, 0)}\npop rdx\npop rcx\npop rax\niretq`;
