@@ -4,38 +4,25 @@
 // process and ends in a session the page can open; a folder without a build fails the run with
 // an error naming it, and the app goes on.
 
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunProgress } from '../../preload/api.ts';
 import { EmulatorHostClient } from '../../main/electron/emulator_host_client.ts';
-import type { HostReply } from '../../main/electron/emulator_host_protocol.ts';
 import { SOURCE_GUEST_BUILD } from '../../main/session/guest_build.ts';
 import { createServices, type Services } from '../../main/services.ts';
 import { findScenario } from '../../emulator/scenarios/catalogue.ts';
 import { tempDir } from './fixtures/recorded_run.ts';
-
-const STAND_IN = fileURLToPath(new URL('./fixtures/utility_process_stand_in.mjs', import.meta.url));
-const ENTRY = new URL('../../main/electron/emulator_host_process.ts', import.meta.url).href;
+import { spawnStandInHost } from './fixtures/stand_in_host.ts';
 
 const children: ChildProcess[] = [];
 const open: Services[] = [];
 
 /** createServices as desktop_app.ts calls it, the utility process replaced by a Node child. */
 function desktopServices(guestBuildDir: string): { services: Services; host: EmulatorHostClient } {
-  const host = new EmulatorHostClient(() => {
-    const child = fork(STAND_IN, [ENTRY], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: 'inherit' });
-    children.push(child);
-    return {
-      postMessage: (m) => child.send(m),
-      onMessage: (l) => void child.on('message', (r: HostReply) => l(r)),
-      onExit: (l) => void child.on('exit', (code) => l(code)),
-      kill: () => void child.kill(),
-    };
-  });
+  const host = new EmulatorHostClient(() => spawnStandInHost(children));
   const services = createServices({ libraryDir: tempDir(), mode: 'electron', record: (req) => host.record(req), guestBuildDir });
   open.push(services);
   return { services, host };

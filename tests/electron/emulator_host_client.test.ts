@@ -3,30 +3,17 @@
 // real machine runs recorded in that process, progress and results back, stop, and a process
 // that dies failing its runs and being replaced for the next one.
 
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmulatorHostClient, type HostProcess } from '../../main/electron/emulator_host_client.ts';
-import type { HostReply } from '../../main/electron/emulator_host_protocol.ts';
+import { EmulatorHostClient } from '../../main/electron/emulator_host_client.ts';
 import { SessionReader } from '../../main/session/reader.ts';
 import { programInputs, programRecipe, tempDir } from './fixtures/recorded_run.ts';
-
-const STAND_IN = fileURLToPath(new URL('./fixtures/utility_process_stand_in.mjs', import.meta.url));
-const ENTRY = new URL('../../main/electron/emulator_host_process.ts', import.meta.url).href;
+import { spawnStandInHost } from './fixtures/stand_in_host.ts';
 
 const children: ChildProcess[] = [];
 
-function spawnHost(): HostProcess {
-  const child = fork(STAND_IN, [ENTRY], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: 'inherit' });
-  children.push(child);
-  return {
-    postMessage: (m) => child.send(m),
-    onMessage: (l) => void child.on('message', (r: HostReply) => l(r)),
-    onExit: (l) => void child.on('exit', (code) => l(code)),
-    kill: () => void child.kill(),
-  };
-}
+const spawnHost = () => spawnStandInHost(children);
 
 afterEach(() => {
   for (const c of children.splice(0)) c.kill();
