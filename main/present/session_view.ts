@@ -123,24 +123,18 @@ export class SessionView {
     if (ev === null) return null;
     // describe_event is synchronous: symbolize every address the event carries first.
     const addrs = addressesOf(ev).filter((a) => !this.fixed.symbols.has(a));
-    const names = await Promise.all(addrs.map((a) => this.kernelSymbol(a)));
+    const names = await Promise.all(addrs.map((a) => this.symbolOf(a, null)));
     addrs.forEach((a, i) => this.fixed.symbols.set(a, names[i] ?? null));
     return describeEvent(ev, this.names());
   }
 
   /**
-   * The kernel symbol at addr, or null. The session's symbols are the kernel's: a user-half
-   * address would only land "after the last kernel symbol", which names nothing.
+   * A kernel address's symbol, or a user address's in the tables of `program` (the task running
+   * it); a user address with no program names nothing, so it costs no query.
    */
-  /** A kernel address's symbol, or a user address's in the tables of `program`. */
   private async symbolOf(addr: bigint, program: string | null): Promise<string | null> {
-    if (BigInt.asUintN(64, addr) >= KERNEL_HALF) return this.client.query('symbolize', addr);
-    return program === null ? null : this.client.query('symbolize', addr, program);
-  }
-
-  private async kernelSymbol(addr: bigint): Promise<string | null> {
-    if (BigInt.asUintN(64, addr) < KERNEL_HALF) return null;
-    return this.client.query('symbolize', addr);
+    if (BigInt.asUintN(64, addr) < KERNEL_HALF && program === null) return null;
+    return this.client.query('symbolize', addr, program);
   }
 
   async info(): Promise<SessionInfo> {
