@@ -1,21 +1,25 @@
 // One chunk of the event stream as stored on disk: the machine's 80-byte records turned into
 // columns, each value stored as the zigzag varint of its difference from the same column of the
-// previous event of the same kind (times from the previous event), then deflated.
+// previous event of the same shape (times from the previous event), then compressed
+// (body_compression.ts).
 //
 // Why this shape (tests/bench/session_bench.ts measures the alternatives): neighbouring events of
-// one kind repeat most of their words (the same RIP region, the same stack, zero arguments), so
-// per-kind deltas are mostly 0 and a column of them deflates to almost nothing. Each chunk decodes
-// on its own, back into exactly the words the machine produced.
+// one shape repeat most of their words (the same RIP region, the same stack, zero arguments), so
+// their deltas are mostly 0 and a column of them compresses to almost nothing. The shape is word 0
+// whole (kind, CPU and flags): a lock-release trace record is compared with the last lock release
+// on that CPU, not with whatever trace record came last, and a page fault with the last page fault
+// (version 2; version 1 compared by kind alone, and left twice the bytes to compress).
+// Word 0 itself is compared by kind. Each chunk decodes on its own, back into exactly the words the
+// machine produced.
 
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { RECORD_WORDS, type EventBatch } from '../../emulator/machine/events.ts';
+import { compressBody, decompressBody } from './body_compression.ts';
 
 const CHUNK_MAGIC = 0x46;
-const CHUNK_VERSION = 1;
+/** The version written; 1 (deltas per kind only) is still read. */
+const CHUNK_VERSION = 2;
 const HEADER_BYTES = 8;
-/** Header flag: the body is deflated (set only when that makes it smaller). */
-const FLAG_DEFLATED = 1;
-/** Header flag: times were not all integers, so they are kept as raw float64s. */
+/** Header flag: times were not all integers, so they are kept as raw float64s (bits 0 and 2 say how the body is compressed). */
 const FLAG_RAW_TIMES = 2;
 /** The most events a stored chunk may claim: bounds what a crafted file can make us allocate. */
 const MAX_CHUNK_EVENTS = 65536;
@@ -27,10 +31,10 @@ export class ChunkFormatError extends Error {}
 let scratch = new Uint8Array(0);
 
 /**
- * Encodes `count` records (RECORD_WORDS words each) into one chunk blob; `deflate` false keeps
- * the columns as they are (the benchmark measures what deflating buys).
+ * Encodes `count` records (RECORD_WORDS words each) into one chunk blob; `compress` false keeps
+ * the columns as they are (the benchmark measures what compressing buys).
  */
-export function encodeChunk(words: Uint32Array, count: number, deflate = true): Buffer {
+export function encodeChunk(words: Uint32Array, count: number, compress = true): Buffer {
   if (count > MAX_CHUNK_EVENTS) throw new ChunkFormatError(`chunk of ${count} events is over ${MAX_CHUNK_EVENTS}`);
   if (words.byteOffset % 8 !== 0) words = words.slice(0, count * RECORD_WORDS);
   const times = new Float64Array(words.buffer, words.byteOffset, (count * RECORD_WORDS) >> 1);
@@ -69,20 +73,21 @@ export function encodeChunk(words: Uint32Array, count: number, deflate = true): 
   }
   // The kind (low byte of word 0) as a byte: every other column is a difference per kind.
   for (let i = 0; i < count; i++) body[p++] = words[i * RECORD_WORDS]! & 0xff;
-  // Word 1 and words 4..19, each as the difference from the previous event of the same kind; a
-  // run of zero differences (the common case: unused arguments, repeated values) is written as a
-  // 0 followed by the run length minus one.
-  const prevByKind = new Int32Array(256);
+  // Word 0 above the kind, word 1 and words 4..19, each as the difference from the previous event
+  // of the same kind (word 0) or shape (the rest); a run of zero differences (the common case:
+  // unused arguments, repeated values) is written as a 0 followed by the run length minus one.
+  const prev = new Int32Array(SLOTS);
   for (let c = 0; c < ARG_COLUMNS.length; c++) {
     const col = ARG_COLUMNS[c]!;
-    prevByKind.fill(0);
+    prev.fill(0);
     let zeros = 0;
     for (let i = 0; i < count; i++) {
       const w = i * RECORD_WORDS;
-      const kind = words[w]! & 0xff;
-      const cur = col === 0 ? words[w]! >>> 8 : words[w + col]! | 0;
-      const d = (cur - prevByKind[kind]!) | 0;
-      prevByKind[kind] = cur;
+      const w0 = words[w]!;
+      const slot = col === 0 ? w0 & 0xff : shapeSlot(w0);
+      const cur = col === 0 ? w0 >>> 8 : words[w + col]! | 0;
+      const d = (cur - prev[slot]!) | 0;
+      prev[slot] = cur;
       if (d === 0) { zeros++; continue; }
       if (zeros > 0) {
         body[p++] = 0;
@@ -102,10 +107,8 @@ export function encodeChunk(words: Uint32Array, count: number, deflate = true): 
       body[p++] = r;
     }
   }
-  let flags = rawTimes ? FLAG_RAW_TIMES : 0;
-  let payload: Uint8Array = body.subarray(0, p);
-  const deflated = deflate ? deflateRawSync(payload, { level: 1 }) : payload;
-  if (deflated.length < payload.length) { payload = deflated; flags |= FLAG_DEFLATED; }
+  const { payload, flag } = compress ? compressBody(body.subarray(0, p)) : { payload: body.subarray(0, p), flag: 0 };
+  const flags = (rawTimes ? FLAG_RAW_TIMES : 0) | flag;
   const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
   out[0] = CHUNK_MAGIC;
   out[1] = CHUNK_VERSION;
@@ -114,6 +117,14 @@ export function encodeChunk(words: Uint32Array, count: number, deflate = true): 
   out.writeUInt32LE(count, 4);
   out.set(payload, HEADER_BYTES);
   return out;
+}
+
+/** Slots of the previous-value table: a kind, or a shape hashed (collisions cost bytes, never values). */
+const SLOTS = 4096;
+
+/** The slot of an event's shape: its whole word 0 (kind, CPU, flags), hashed to 12 bits. */
+function shapeSlot(w0: number): number {
+  return Math.imul(w0, 0x9e3779b1) >>> 20;
 }
 
 /** Word 0 (cpu and flags, above the kind), word 1 (pid), words 4-19 (arguments). */
@@ -131,18 +142,13 @@ function maxBodyBytes(count: number): number {
 /** Decodes a chunk blob back into the machine's records. Throws ChunkFormatError on any damage. */
 export function decodeChunk(blob: Uint8Array, firstSeq: number, texts: string[]): EventBatch {
   const damaged = (what: string) => new ChunkFormatError(`event chunk at seq ${firstSeq} ${what}`);
-  if (blob.length < HEADER_BYTES || blob[0] !== CHUNK_MAGIC || blob[1] !== CHUNK_VERSION) throw damaged('has a bad header');
+  const version = blob[1];
+  if (blob.length < HEADER_BYTES || blob[0] !== CHUNK_MAGIC || (version !== 1 && version !== CHUNK_VERSION)) throw damaged('has a bad header');
   const flags = blob[2]!;
   const count = (blob[4]! | (blob[5]! << 8) | (blob[6]! << 16) | (blob[7]! << 24)) >>> 0;
   if (count > MAX_CHUNK_EVENTS) throw damaged(`claims ${count} events`);
-  let body: Uint8Array = blob.subarray(HEADER_BYTES);
-  if (flags & FLAG_DEFLATED) {
-    try {
-      body = inflateRawSync(body, { maxOutputLength: maxBodyBytes(count) });
-    } catch {
-      throw damaged('does not inflate');
-    }
-  }
+  const body = decompressBody(blob.subarray(HEADER_BYTES), flags, maxBodyBytes(count));
+  if (!body) throw damaged('does not decompress');
   const end = body.length;
   const words = new Uint32Array(count * RECORD_WORDS);
   const times = new Float64Array(words.buffer);
@@ -172,17 +178,20 @@ export function decodeChunk(blob: Uint8Array, firstSeq: number, texts: string[])
   }
   if (end - p < count) throw damaged('is truncated');
   for (let i = 0; i < count; i++) words[i * RECORD_WORDS] = body[p++]!;
-  const prevByKind = new Int32Array(256);
+  const prev = new Int32Array(SLOTS);
   for (let c = 0; c < ARG_COLUMNS.length; c++) {
     const col = ARG_COLUMNS[c]!;
-    prevByKind.fill(0);
+    prev.fill(0);
     let zeros = 0;
     for (let i = 0; i < count; i++) {
       const w = i * RECORD_WORDS;
-      const kind = words[w]! & 0xff;
+      const w0 = words[w]!;
+      const kind = w0 & 0xff;
+      // Column 0 completes word 0 before any other column is read, so the shape is known here.
+      const slot = col === 0 || version === 1 ? kind : shapeSlot(w0);
       if (zeros > 0) {
         zeros--;
-        store(words, w, col, kind, prevByKind[kind]!);
+        store(words, w, col, kind, prev[slot]!);
         continue;
       }
       let zz = 0, shift = 0, b = 0x80;
@@ -192,11 +201,11 @@ export function decodeChunk(blob: Uint8Array, firstSeq: number, texts: string[])
         shift = 0; b = 0x80;
         while (b & 0x80 && p < end && shift < 35) { b = body[p++]!; zeros |= (b & 0x7f) << shift; shift += 7; }
         if (b & 0x80 || zeros < 0 || zeros >= count - i) throw damaged('has a bad run');
-        store(words, w, col, kind, prevByKind[kind]!);
+        store(words, w, col, kind, prev[slot]!);
         continue;
       }
-      const v = (prevByKind[kind]! + ((zz >>> 1) ^ -(zz & 1))) | 0;
-      prevByKind[kind] = v;
+      const v = (prev[slot]! + ((zz >>> 1) ^ -(zz & 1))) | 0;
+      prev[slot] = v;
       store(words, w, col, kind, v);
     }
   }

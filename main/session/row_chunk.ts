@@ -1,12 +1,12 @@
 // Chunks of derived rows (spans, summaries, flows) stored as one blob: each column of integers
-// as zigzag varints of its difference from the previous row, deflated when that pays. Derived
+// as zigzag varints of its difference from the previous row, compressed when that pays
+// (body_compression.ts). Derived
 // rows come by the hundred thousand per second; as SQLite rows they cost ~30 bytes each and most
 // of the recording time, as chunks ~3-6 bytes and almost nothing.
 
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { compressBody, decompressBody } from './body_compression.ts';
 
 const MAGIC = 0x52;
-const FLAG_DEFLATED = 1;
 const HEADER_BYTES = 8;
 /** The most rows a stored chunk may claim: bounds what a crafted file can make us allocate. */
 const MAX_CHUNK_ROWS = 1 << 20;
@@ -43,16 +43,11 @@ export function encodeRows(columns: readonly ArrayLike<number>[]): Buffer {
       body[p++] = zz;
     }
   }
-  let payload: Uint8Array = body.subarray(0, p);
-  let flags = 0;
-  if (p > 64) {
-    const deflated = deflateRawSync(payload, { level: 1 });
-    if (deflated.length < payload.length) { payload = deflated; flags = FLAG_DEFLATED; }
-  }
+  const { payload, flag } = compressBody(body.subarray(0, p));
   const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
   out[0] = MAGIC;
   out[1] = columns.length;
-  out[2] = flags;
+  out[2] = flag;
   out[3] = 0;
   out.writeUInt32LE(count, 4);
   out.set(payload, HEADER_BYTES);
@@ -64,14 +59,8 @@ export function decodeRows(blob: Uint8Array, ncols: number): number[][] {
   if (blob.length < HEADER_BYTES || blob[0] !== MAGIC || blob[1] !== ncols) throw new RowChunkError('a row chunk has a bad header');
   const count = (blob[4]! | (blob[5]! << 8) | (blob[6]! << 16) | (blob[7]! << 24)) >>> 0;
   if (count > MAX_CHUNK_ROWS) throw new RowChunkError(`a row chunk claims ${count} rows`);
-  let body: Uint8Array = blob.subarray(HEADER_BYTES);
-  if (blob[2]! & FLAG_DEFLATED) {
-    try {
-      body = inflateRawSync(body, { maxOutputLength: count * ncols * MAX_VARINT_BYTES + 1 });
-    } catch {
-      throw new RowChunkError('a row chunk does not inflate');
-    }
-  }
+  const body = decompressBody(blob.subarray(HEADER_BYTES), blob[2]!, count * ncols * MAX_VARINT_BYTES + 1);
+  if (!body) throw new RowChunkError('a row chunk does not decompress');
   const end = body.length;
   let p = 0;
   const columns: number[][] = [];

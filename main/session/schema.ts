@@ -7,8 +7,12 @@
 
 /** SQLite header field application_id (offset 68): the bytes "FLT1". */
 export const APPLICATION_ID = 0x464c5431;
-/** SQLite header field user_version (offset 60): bumped on any change to SCHEMA below. */
-export const FORMAT_VERSION = 2;
+/**
+ * SQLite header field user_version (offset 60): bumped on any change to SCHEMA below or to how
+ * its blobs are encoded. Format 3 writes event chunks of version 2 (event_chunk.ts) and
+ * brotli-compressed bodies (body_compression.ts); its tables are format 2's.
+ */
+export const FORMAT_VERSION = 3;
 /** The oldest format still read: format 1 is format 2 without the user programs' tables. */
 export const OLDEST_FORMAT_VERSION = 1;
 
