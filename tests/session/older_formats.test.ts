@@ -6,14 +6,14 @@ import { recordScripted, tempDir } from './fixtures/record_scripted.ts';
 import { scriptedBatches, type ScriptOptions } from './fixtures/scripted_stream.ts';
 
 // A file written by Faultline in format 2 (event chunks of version 1, deflated bodies), of the
-// scripted stream below, recorded with recordScripted(path, OPTIONS, 'panic').
+// scripted stream below, recorded with recordScripted(path, OPTIONS, 'idle').
 const FORMAT2 = fileURLToPath(new URL('./fixtures/format2-scripted.flt', import.meta.url));
 const OPTIONS: ScriptOptions = { cpus: 2, events: 6000, ending: 'panic' };
 
 describe('files of older formats', () => {
   const old = SessionReader.open(FORMAT2, 'full');
   const path = join(tempDir(), 'now.flt');
-  recordScripted(path, OPTIONS, 'panic');
+  recordScripted(path, OPTIONS, 'idle');
   const now = SessionReader.open(path, 'full');
   afterAll(() => { old.close(); now.close(); });
 
