@@ -26,6 +26,13 @@ export class ColumnBuffer {
     return n;
   }
 
+  /** Empties the buffer, keeping its room for the next rows. */
+  clear(): void {
+    this.length = 0;
+    this.t0 = Infinity;
+    this.t1 = -Infinity;
+  }
+
   /** The filled part of each column. */
   filled(): Float64Array[] {
     return this.columns.map((c) => c.subarray(0, this.length));

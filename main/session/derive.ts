@@ -49,7 +49,10 @@ export interface ConsoleRow {
   text: string;
 }
 
-/** What the writer stores after each commit; spans and summaries are per track (and level). */
+/**
+ * What the writer stores after each commit; spans and summaries are per track (and level), and a
+ * buffer may be empty (buffers are kept from one commit to the next, so they need not grow again).
+ */
 export interface DerivedRows {
   tracks: TrackRow[];
   spans: Map<number, ColumnBuffer>;
@@ -94,12 +97,24 @@ export class Deriver implements SpanSink {
   private changedTasks = new Set<number>();
   private readonly consoleOpen = new Map<string, ConsoleRow>();
   private rows: DerivedRows = Deriver.empty();
+  /** The rows drain() returned last, emptied and filled again after the next drain. */
+  private spare: DerivedRows = Deriver.empty();
   private nextTrack = 1;
   private lastSeq = 0;
   readonly facts: RunFacts = { events: 0, tFirst: null, tLast: 0, byKind: {}, byTrace: {}, panic: null, oops: null, tripleFault: null, powerOff: null };
 
   private static empty(): DerivedRows {
     return { tracks: [], spans: new Map(), summaries: new Map(), flows: new ColumnBuffer(FLOW_COLUMNS.length), tasks: [], locks: [], console: [] };
+  }
+
+  private static clear(rows: DerivedRows): void {
+    rows.tracks = [];
+    for (const b of rows.spans.values()) b.clear();
+    for (const s of rows.summaries.values()) s.rows.clear();
+    rows.flows.clear();
+    rows.tasks = [];
+    rows.locks = [];
+    rows.console = [];
   }
 
   track(kind: TrackKind, cpu: number, lockAddr: number, name: string): number {
@@ -244,13 +259,15 @@ export class Deriver implements SpanSink {
     }
   }
 
-  /** Rows produced since the last drain. */
+  /** Rows produced since the last drain; they stay valid until the next drain. */
   drain(): DerivedRows {
     const out = this.rows;
     out.locks = this.locks.drainChangedLocks();
     out.tasks = [...this.changedTasks].map((pid) => this.tasks.get(pid)!);
     this.changedTasks.clear();
-    this.rows = Deriver.empty();
+    Deriver.clear(this.spare);
+    this.rows = this.spare;
+    this.spare = out;
     return out;
   }
 

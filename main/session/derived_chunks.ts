@@ -6,6 +6,7 @@ import { encodeRows } from './row_chunk.ts';
 import type { ConsoleRow, DerivedRows, SummaryRowValues, TaskRow } from './derive.ts';
 import type { LockInfo } from './lock_spans.ts';
 import type { OpenSpanRow, TrackRow } from './span_sink.ts';
+import type { ColumnBuffer } from './column_buffer.ts';
 
 export interface RowChunk {
   track: number;
@@ -28,13 +29,20 @@ export interface DerivedChunks {
   open: { spans: OpenSpanRow[]; summaries: SummaryRowValues[] } | null;
 }
 
+function chunk(track: number, level: number, b: ColumnBuffer): RowChunk {
+  return { track, level, t0: b.t0, t1: b.t1, count: b.length, data: encodeRows(b.filled()) };
+}
+
 export function encodeDerived(rows: DerivedRows, open: DerivedChunks['open']): DerivedChunks {
-  const f = rows.flows;
+  const spans: RowChunk[] = [];
+  for (const [track, b] of rows.spans) if (b.length > 0) spans.push(chunk(track, 0, b));
+  const summaries: RowChunk[] = [];
+  for (const { track, level, rows: b } of rows.summaries.values()) if (b.length > 0) summaries.push(chunk(track, level, b));
   return {
     tracks: rows.tracks,
-    spans: [...rows.spans].map(([track, b]) => ({ track, level: 0, t0: b.t0, t1: b.t1, count: b.length, data: encodeRows(b.filled()) })),
-    summaries: [...rows.summaries.values()].map(({ track, level, rows: b }) => ({ track, level, t0: b.t0, t1: b.t1, count: b.length, data: encodeRows(b.filled()) })),
-    flows: f.length > 0 ? { track: 0, level: 0, t0: f.t0, t1: f.t1, count: f.length, data: encodeRows(f.filled()) } : null,
+    spans,
+    summaries,
+    flows: rows.flows.length > 0 ? chunk(0, 0, rows.flows) : null,
     tasks: rows.tasks,
     locks: rows.locks,
     console: rows.console,
