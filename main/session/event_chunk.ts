@@ -27,8 +27,10 @@ const MAX_VARINT_BYTES = 5;
 
 export class ChunkFormatError extends Error {}
 
-/** Scratch for the column bytes, reused across chunks (encoding runs on one thread at a time). */
+/** Scratch for the column bytes and each event's slots, reused across chunks (encoding runs on one thread at a time). */
 let scratch = new Uint8Array(0);
+let kindSlots = new Uint16Array(0);
+let shapeSlots = new Uint16Array(0);
 
 /**
  * Encodes `count` records (RECORD_WORDS words each) into one chunk blob; `compress` false keeps
@@ -76,16 +78,22 @@ export function encodeChunk(words: Uint32Array, count: number, compress = true):
   // Word 0 above the kind, word 1 and words 4..19, each as the difference from the previous event
   // of the same kind (word 0) or shape (the rest); a run of zero differences (the common case:
   // unused arguments, repeated values) is written as a 0 followed by the run length minus one.
+  if (kindSlots.length < count) { kindSlots = new Uint16Array(count); shapeSlots = new Uint16Array(count); }
+  for (let i = 0; i < count; i++) {
+    const w0 = words[i * RECORD_WORDS]!;
+    kindSlots[i] = w0 & 0xff;
+    shapeSlots[i] = shapeSlot(w0);
+  }
   const prev = new Int32Array(SLOTS);
   for (let c = 0; c < ARG_COLUMNS.length; c++) {
     const col = ARG_COLUMNS[c]!;
+    const slots = col === 0 ? kindSlots : shapeSlots;
     prev.fill(0);
     let zeros = 0;
     for (let i = 0; i < count; i++) {
       const w = i * RECORD_WORDS;
-      const w0 = words[w]!;
-      const slot = col === 0 ? w0 & 0xff : shapeSlot(w0);
-      const cur = col === 0 ? w0 >>> 8 : words[w + col]! | 0;
+      const slot = slots[i]!;
+      const cur = col === 0 ? words[w]! >>> 8 : words[w + col]! | 0;
       const d = (cur - prev[slot]!) | 0;
       prev[slot] = cur;
       if (d === 0) { zeros++; continue; }
