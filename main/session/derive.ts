@@ -95,7 +95,8 @@ export class Deriver implements SpanSink {
   private readonly summaries = new Map<number, TrackSummary>();
   private readonly tasks = new Map<number, TaskRow>();
   private changedTasks = new Set<number>();
-  private readonly consoleOpen = new Map<string, ConsoleRow>();
+  /** Console lines not yet ended, keyed by cpu * 2 + (debugcon ? 1 : 0). */
+  private readonly consoleOpen = new Map<number, ConsoleRow>();
   private rows: DerivedRows = Deriver.empty();
   /** The rows drain() returned last, emptied and filled again after the next drain. */
   private spare: DerivedRows = Deriver.empty();
@@ -246,7 +247,7 @@ export class Deriver implements SpanSink {
   }
 
   private console(seq: number, t: number, cpu: number, channel: 'uart' | 'debugcon', text: string): void {
-    const key = `${cpu}:${channel}`;
+    const key = cpu * 2 + (channel === 'uart' ? 0 : 1);
     let line = this.consoleOpen.get(key);
     if (!line) {
       line = { seq, t, cpu, channel, text: '' };

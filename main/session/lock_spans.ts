@@ -12,10 +12,15 @@ export interface LockInfo {
   cls: number;
 }
 
+/** One lock on one CPU: its track (created on first use) and the span open on it. */
+interface LockOnCpu {
+  track: number | null;
+  open: OpenSpan | null;
+}
+
 export class LockSpanTracker {
-  /** key `${addr}:${cpu}` */
-  private readonly tracks = new Map<string, number>();
-  private readonly open = new Map<string, OpenSpan>();
+  /** Per lock address, per CPU: numbers for keys, as this runs for every lock tracepoint. */
+  private readonly perLock = new Map<number, LockOnCpu[]>();
   readonly locks = new Map<number, LockInfo>();
   /** Locks first seen or renamed since the last drain, for the writer to store. */
   private changed: LockInfo[] = [];
@@ -30,37 +35,37 @@ export class LockSpanTracker {
     this.changed.push(info);
   }
 
-  private track(addr: number, cpu: number, key: string): number {
-    let id = this.tracks.get(key);
-    if (id === undefined) {
-      id = this.sink.track(TrackKind.Lock, cpu, addr, `${this.locks.get(addr)?.name || 'lock'} on CPU ${cpu}`);
-      this.tracks.set(key, id);
-    }
-    return id;
+  private on(addr: number, cpu: number): LockOnCpu {
+    let cpus = this.perLock.get(addr);
+    if (!cpus) this.perLock.set(addr, (cpus = []));
+    return (cpus[cpu] ??= { track: null, open: null });
+  }
+
+  private track(addr: number, cpu: number, at: LockOnCpu): number {
+    return (at.track ??= this.sink.track(TrackKind.Lock, cpu, addr, `${this.locks.get(addr)?.name || 'lock'} on CPU ${cpu}`));
   }
 
   private begin(addr: number, cpu: number, state: number, t: number, seq: number): void {
-    const key = `${addr}:${cpu}`;
-    this.end(key, addr, cpu, t, seq);
-    this.open.set(key, { t0: t, state, detail: 0, seq0: seq });
+    const at = this.on(addr, cpu);
+    this.end(at, addr, cpu, t, seq);
+    at.open = { t0: t, state, detail: 0, seq0: seq };
   }
 
-  private end(key: string, addr: number, cpu: number, t: number, seq: number): void {
-    const o = this.open.get(key);
+  private end(at: LockOnCpu, addr: number, cpu: number, t: number, seq: number): void {
+    const o = at.open;
     if (!o) return;
-    this.open.delete(key);
-    if (t > o.t0) this.sink.span(this.track(addr, cpu, key), o.t0, t, o.state, o.detail, o.seq0, seq);
+    at.open = null;
+    if (t > o.t0) this.sink.span(this.track(addr, cpu, at), o.t0, t, o.state, o.detail, o.seq0, seq);
   }
 
   acquire(cpu: number, addr: number, cls: number, name: string): void {
     this.lock(addr, name, cls);
-    this.track(addr, cpu, `${addr}:${cpu}`);
+    this.track(addr, cpu, this.on(addr, cpu));
   }
 
   contended(cpu: number, addr: number, name: string, t: number, seq: number): void {
     this.lock(addr, name, null);
-    const o = this.open.get(`${addr}:${cpu}`);
-    if (o?.state === LockState.Held) return; // recursion: the kernel reports it; the lock stays held
+    if (this.on(addr, cpu).open?.state === LockState.Held) return; // recursion: the kernel reports it; the lock stays held
     this.begin(addr, cpu, LockState.Spinning, t, seq);
   }
 
@@ -70,14 +75,13 @@ export class LockSpanTracker {
   }
 
   release(cpu: number, addr: number, t: number, seq: number): void {
-    this.end(`${addr}:${cpu}`, addr, cpu, t, seq);
+    this.end(this.on(addr, cpu), addr, cpu, t, seq);
   }
 
   /** The lock spans open now (held or spinning). */
   openSpans(out: OpenSpanRow[]): void {
-    for (const [key, o] of this.open) {
-      const [addr, cpu] = key.split(':').map(Number) as [number, number];
-      out.push({ track: this.track(addr, cpu, key), ...o });
+    for (const [addr, cpus] of this.perLock) {
+      cpus.forEach((at, cpu) => { if (at.open) out.push({ track: this.track(addr, cpu, at), ...at.open }); });
     }
   }
 
@@ -88,9 +92,6 @@ export class LockSpanTracker {
   }
 
   finish(t: number, seq: number): void {
-    for (const key of [...this.open.keys()]) {
-      const [addr, cpu] = key.split(':').map(Number) as [number, number];
-      this.end(key, addr, cpu, t, seq);
-    }
+    for (const [addr, cpus] of this.perLock) cpus.forEach((at, cpu) => this.end(at, addr, cpu, t, seq));
   }
 }
