@@ -181,7 +181,8 @@ export class SessionView {
    * down to the few that decide it: the first tracepoint of each lock, and each request for a
    * lock made while holding others for the first time with those locks, framed by the holding
    * (acquired ... request ... released) so that the graph sees exactly the order it would have
-   * seen in the whole stream. At most `limit` tracepoints of the recording are read.
+   * seen in the whole stream. At most `limit` tracepoints of the recording are read. For files
+   * of formats 1 and 2: later ones carry the edges, derived while recording.
    */
   async lockGraphTraces(limit = MAX_LOCK_TRACES): Promise<TraceEvent[]> {
     const rec = await this.client.background('records', { kinds: ['trace'], traceTypes: LOCK_TRACES, limit });

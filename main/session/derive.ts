@@ -7,6 +7,7 @@ import { EventKind, RECORD_WORDS, type EventBatch } from '../../emulator/machine
 import { CpuModeTracker } from './cpu_modes.ts';
 import { CpuThreadTracker } from './cpu_threads.ts';
 import { LockSpanTracker, type LockInfo } from './lock_spans.ts';
+import { LockOrder, type LockEdgeRow } from './lock_order.ts';
 import { TrackSummary, type SummaryEmit } from './summaries.ts';
 
 /** A summary row as the arguments of SummaryEmit: track, level, t0, t1, state, present, count. */
@@ -61,6 +62,8 @@ export interface DerivedRows {
   flows: ColumnBuffer;
   tasks: TaskRow[];
   locks: LockInfo[];
+  /** Lock-order edges first taken since the last drain. */
+  lockEdges: LockEdgeRow[];
   console: ConsoleRow[];
 }
 
@@ -92,6 +95,7 @@ export class Deriver implements SpanSink {
   private readonly modes = new CpuModeTracker(this);
   private readonly threads = new CpuThreadTracker(this);
   private readonly locks = new LockSpanTracker(this);
+  private readonly lockOrder = new LockOrder();
   private readonly summaries = new Map<number, TrackSummary>();
   private readonly tasks = new Map<number, TaskRow>();
   private changedTasks = new Set<number>();
@@ -105,7 +109,7 @@ export class Deriver implements SpanSink {
   readonly facts: RunFacts = { events: 0, tFirst: null, tLast: 0, byKind: {}, byTrace: {}, panic: null, oops: null, tripleFault: null, powerOff: null };
 
   private static empty(): DerivedRows {
-    return { tracks: [], spans: new Map(), summaries: new Map(), flows: new ColumnBuffer(FLOW_COLUMNS.length), tasks: [], locks: [], console: [] };
+    return { tracks: [], spans: new Map(), summaries: new Map(), flows: new ColumnBuffer(FLOW_COLUMNS.length), tasks: [], locks: [], lockEdges: [], console: [] };
   }
 
   private static clear(rows: DerivedRows): void {
@@ -115,6 +119,7 @@ export class Deriver implements SpanSink {
     rows.flows.clear();
     rows.tasks = [];
     rows.locks = [];
+    rows.lockEdges = [];
     rows.console = [];
   }
 
@@ -193,6 +198,7 @@ export class Deriver implements SpanSink {
         case EventKind.Reset:
           this.modes.stopAll(t, seq);
           this.threads.stopAll(t, seq);
+          this.lockOrder.releaseAll();
           break;
         case EventKind.PowerOff:
           facts.powerOff ??= { t };
@@ -204,7 +210,7 @@ export class Deriver implements SpanSink {
           break;
         case EventKind.Trace: {
           const ti = lo(words, w, 6) | 0;
-          this.trace(flags, words, w, ti >= 0 ? texts[ti] ?? '' : '', cpu, t, seq);
+          this.trace(flags, words, w, ti >= 0 ? texts[ti] ?? '' : '', cpu, pid, t, seq);
           break;
         }
       }
@@ -213,7 +219,7 @@ export class Deriver implements SpanSink {
     if (batch.count > 0) this.lastSeq = batch.firstSeq + batch.count;
   }
 
-  private trace(type: number, words: Uint32Array, w: number, text: string, cpu: number, t: number, seq: number): void {
+  private trace(type: number, words: Uint32Array, w: number, text: string, cpu: number, pid: number, t: number, seq: number): void {
     const facts = this.facts;
     facts.byTrace[type] = (facts.byTrace[type] ?? 0) + 1;
     switch (type) {
@@ -232,10 +238,25 @@ export class Deriver implements SpanSink {
         this.setTask({ ...known, tExit: t, exitStatus: signed(words, w, 1) });
         break;
       }
-      case TraceType.LockAcquire: this.locks.acquire(cpu, signed(words, w, 0), lo(words, w, 1), text); break;
+      case TraceType.LockAcquire: {
+        const lock = signed(words, w, 0);
+        this.locks.acquire(cpu, lock, lo(words, w, 1), text);
+        this.lockOrder.request(cpu, lock, t, pid, seq);
+        break;
+      }
       case TraceType.LockContended: this.locks.contended(cpu, signed(words, w, 0), text, t, seq); break;
-      case TraceType.LockAcquired: this.locks.acquired(cpu, signed(words, w, 0), text, t, seq); break;
-      case TraceType.LockRelease: this.locks.release(cpu, signed(words, w, 0), t, seq); break;
+      case TraceType.LockAcquired: {
+        const lock = signed(words, w, 0);
+        this.locks.acquired(cpu, lock, text, t, seq);
+        this.lockOrder.acquired(cpu, lock);
+        break;
+      }
+      case TraceType.LockRelease: {
+        const lock = signed(words, w, 0);
+        this.locks.release(cpu, lock, t, seq);
+        this.lockOrder.release(cpu, lock);
+        break;
+      }
       case TraceType.Oops: facts.oops ??= { t, cpu, text }; break;
       case TraceType.Panic: facts.panic ??= { t, cpu, text }; break;
     }
@@ -264,6 +285,7 @@ export class Deriver implements SpanSink {
   drain(): DerivedRows {
     const out = this.rows;
     out.locks = this.locks.drainChangedLocks();
+    out.lockEdges = this.lockOrder.drain();
     out.tasks = [...this.changedTasks].map((pid) => this.tasks.get(pid)!);
     this.changedTasks.clear();
     Deriver.clear(this.spare);

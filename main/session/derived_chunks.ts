@@ -5,6 +5,7 @@
 import { encodeRows } from './row_chunk.ts';
 import type { ConsoleRow, DerivedRows, SummaryRowValues, TaskRow } from './derive.ts';
 import type { LockInfo } from './lock_spans.ts';
+import type { LockEdgeRow } from './lock_order.ts';
 import type { OpenSpanRow, TrackRow } from './span_sink.ts';
 import type { ColumnBuffer } from './column_buffer.ts';
 
@@ -24,6 +25,7 @@ export interface DerivedChunks {
   flows: RowChunk | null;
   tasks: TaskRow[];
   locks: LockInfo[];
+  lockEdges: LockEdgeRow[];
   console: ConsoleRow[];
   /** What is open now; null once the recording is finished and nothing is. */
   open: { spans: OpenSpanRow[]; summaries: SummaryRowValues[] } | null;
@@ -45,6 +47,7 @@ export function encodeDerived(rows: DerivedRows, open: DerivedChunks['open']): D
     flows: rows.flows.length > 0 ? chunk(0, 0, rows.flows) : null,
     tasks: rows.tasks,
     locks: rows.locks,
+    lockEdges: rows.lockEdges,
     console: rows.console,
     open,
   };

@@ -15,6 +15,7 @@ import type { MachineSetup } from './inputs.ts';
 import type { RecordingStats } from './writer.ts';
 import { openSessionFile, SessionFileError, type CheckLevel } from './open_session.ts';
 import { verifySession, type VerifyReport } from './verify.ts';
+import type { LockEdgeRow } from './lock_order.ts';
 
 export interface SessionInfo {
   path: string;
@@ -674,6 +675,15 @@ export class SessionReader {
   }
 
   /**
+   * The lock-order edges derived while recording (lock_order.ts), in the order they were first
+   * taken; null for a file of a format before they were (1 and 2).
+   */
+  lockEdges(): LockEdgeRow[] | null {
+    if (!this.hasTable('lock_edges')) return null;
+    return this.stmt('SELECT from_addr AS "from", to_addr AS "to", t, cpu, pid, seq FROM lock_edges ORDER BY seq LIMIT ?').all(MAX_ROWS) as LockEdgeRow[];
+  }
+
+  /**
    * The symbol containing `addr` as "name+0xoff", or null. A user-half address is looked up in
    * the tables of `program` (the task running it: every program is linked at the same addresses),
    * and names nothing without one or in a file that has no user programs' tables (format 1).
@@ -721,11 +731,18 @@ export class SessionReader {
     return (row as { file: string; line: number } | undefined) ?? null;
   }
 
-  private userTables: boolean | null = null;
+  private readonly tables = new Map<string, boolean>();
+
+  /** Whether the file has this table (files of older formats lack the newer ones). */
+  private hasTable(name: string): boolean {
+    let has = this.tables.get(name);
+    if (has === undefined) this.tables.set(name, (has = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined));
+    return has;
+  }
 
   /** Whether the file has the user programs' tables (format 2 on). */
   private hasUserTables(): boolean {
-    return (this.userTables ??= this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'user_lines'").get() !== undefined);
+    return this.hasTable('user_lines');
   }
 
   /** codeRange() per program; the kernel's under null. */

@@ -122,5 +122,5 @@ function transferables(method: string, value: unknown): ArrayBuffer[] {
 
 const READER_METHODS = new Set([
   'info', 'tracks', 'spans', 'flows', 'events', 'records', 'eventCount', 'eventAt', 'eventsAt', 'step', 'eventMarks', 'consoleUpTo', 'consoleText',
-  'bookmarks', 'tasks', 'locks', 'symbolize', 'symbolizeAll', 'programSymbols', 'lineOf', 'source', 'sourcePaths', 'input', 'checkpoints', 'checkpointBlob', 'verify',
+  'bookmarks', 'tasks', 'locks', 'lockEdges', 'symbolize', 'symbolizeAll', 'programSymbols', 'lineOf', 'source', 'sourcePaths', 'input', 'checkpoints', 'checkpointBlob', 'verify',
 ]);

@@ -10,7 +10,7 @@ export const APPLICATION_ID = 0x464c5431;
 /**
  * SQLite header field user_version (offset 60): bumped on any change to SCHEMA below or to how
  * its blobs are encoded. Format 3 writes event chunks of version 2 (event_chunk.ts) and
- * brotli-compressed bodies (body_compression.ts); its tables are format 2's.
+ * brotli-compressed bodies (body_compression.ts), and adds the lock-order edges.
  */
 export const FORMAT_VERSION = 3;
 /** The oldest format still read: format 1 is format 2 without the user programs' tables. */
@@ -56,6 +56,9 @@ export const SCHEMA: readonly SchemaObject[] = [
   { name: 'flow_chunks_t_last', sql: 'CREATE INDEX flow_chunks_t_last ON flow_chunks (t_last)' },
   { name: 'tasks', sql: 'CREATE TABLE tasks (pid INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, parent INTEGER NOT NULL, kernel_thread INTEGER NOT NULL, t_create INTEGER NOT NULL, t_exit INTEGER, exit_status INTEGER)' },
   { name: 'locks', sql: 'CREATE TABLE locks (addr INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, class INTEGER NOT NULL)' },
+  // The order locks were taken in (lock_order.ts): one row per (held, asked for) pair of locks,
+  // where the pair was first seen.
+  { name: 'lock_edges', since: 3, sql: 'CREATE TABLE lock_edges (from_addr INTEGER NOT NULL, to_addr INTEGER NOT NULL, t INTEGER NOT NULL, cpu INTEGER NOT NULL, pid INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (from_addr, to_addr)) WITHOUT ROWID' },
   // Console output coalesced per CPU and channel up to a newline; t is the time of the first byte.
   { name: 'console', sql: 'CREATE TABLE console (seq INTEGER PRIMARY KEY NOT NULL, t INTEGER NOT NULL, cpu INTEGER NOT NULL, channel TEXT NOT NULL, text TEXT NOT NULL)' },
   { name: 'console_t', sql: 'CREATE INDEX console_t ON console (t)' },

@@ -11,7 +11,7 @@ import type { MachineStateAt } from './time_travel.ts';
 
 type Queries = TimeTravelQuery & Pick<SessionReader,
   'info' | 'tracks' | 'spans' | 'flows' | 'events' | 'records' | 'eventCount' | 'eventAt' | 'eventsAt' | 'step' | 'eventMarks' | 'consoleUpTo' | 'consoleText' |
-  'bookmarks' | 'tasks' | 'locks' | 'symbolize' | 'symbolizeAll' | 'programSymbols' | 'lineOf' | 'source' | 'sourcePaths' | 'input' | 'checkpoints' | 'checkpointBlob' | 'verify'>;
+  'bookmarks' | 'tasks' | 'locks' | 'lockEdges' | 'symbolize' | 'symbolizeAll' | 'programSymbols' | 'lineOf' | 'source' | 'sourcePaths' | 'input' | 'checkpoints' | 'checkpointBlob' | 'verify'>;
 export type QueryName = keyof Queries;
 
 interface TimeTravelQuery {

@@ -140,6 +140,7 @@ export class SessionWriter {
     const flows = db.prepare('INSERT INTO flow_chunks (t_first, t_last, count, data) VALUES (?, ?, ?, ?)');
     const task = db.prepare('INSERT OR REPLACE INTO tasks (pid, name, parent, kernel_thread, t_create, t_exit, exit_status) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const lock = db.prepare('INSERT OR REPLACE INTO locks (addr, name, class) VALUES (?, ?, ?)');
+    const lockEdge = db.prepare('INSERT OR IGNORE INTO lock_edges (from_addr, to_addr, t, cpu, pid, seq) VALUES (?, ?, ?, ?, ?, ?)');
     const line = db.prepare('INSERT INTO console (seq, t, cpu, channel, text) VALUES (?, ?, ?, ?, ?)');
     const clearOpen = db.prepare('DELETE FROM open_spans');
     const clearOpenSummaries = db.prepare('DELETE FROM open_summaries');
@@ -152,6 +153,7 @@ export class SessionWriter {
       if (d.flows) flows.run(d.flows.t0, d.flows.t1, d.flows.count, d.flows.data);
       for (const r of d.tasks) task.run(r.pid, r.name, r.parent, r.kernelThread ? 1 : 0, r.tCreate, r.tExit, r.exitStatus);
       for (const r of d.locks) lock.run(r.addr, r.name, r.cls);
+      for (const e of d.lockEdges) lockEdge.run(e.from, e.to, e.t, e.cpu, e.pid, e.seq);
       for (const r of d.console) line.run(r.seq, r.t, r.cpu, r.channel, r.text);
       clearOpen.run();
       clearOpenSummaries.run();

@@ -1,16 +1,17 @@
-// The lock graph learnt from the few tracepoints SessionView hands over (read as columns, cut
-// down to those that decide the graph) is the graph learnt from every lock tracepoint.
+// The lock graph from the edges derived while recording, and the one learnt from the few
+// tracepoints SessionView hands over for older files (read as columns, cut down to those that
+// decide the graph), are each the graph learnt from every lock tracepoint.
 
 import { describe, expect, it } from 'vitest';
 import type { MachineEvent } from '../../emulator/machine/events.ts';
 import { TraceType } from '../../emulator/machine/trace_format.ts';
-import { lockGraph } from '../../main/present/inspect/lock_graph.ts';
+import { lockGraph, lockGraphOfEdges } from '../../main/present/inspect/lock_graph.ts';
 import { SessionView } from '../../main/present/session_view.ts';
 import { openRecording } from './recorded_scenario.ts';
 
 type TraceEvent = Extract<MachineEvent, { kind: 'trace' }>;
 
-describe('lock graph tracepoints', () => {
+describe('the lock graph', () => {
   for (const scenario of ['lock-cycle', 'syscall-stress']) {
     it(`give the whole stream's graph for ${scenario}`, async () => {
       const client = await openRecording(scenario);
@@ -24,6 +25,9 @@ describe('lock graph tracepoints', () => {
         expect(whole.locks.length).toBeGreaterThan(0);
         expect(lockGraph(few, task)).toEqual(whole);
         expect(few.length).toBeLessThan(all.length);
+        const edges = await client.query('lockEdges');
+        expect(edges).not.toBeNull();
+        expect(lockGraphOfEdges(edges!, await client.query('locks'), task)).toEqual(whole);
       } finally {
         await client.close();
       }

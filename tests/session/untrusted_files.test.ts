@@ -116,7 +116,8 @@ describe('opening untrusted session files', () => {
 
   it('opens a format 1 file (no user programs\' tables) and holds each format to exactly its own schema', () => {
     const toFormat1 = ["UPDATE meta SET value = '1' WHERE key = 'format_version'", 'PRAGMA user_version = 1'];
-    const v1 = crafted(['DROP TABLE user_symbols', 'DROP TABLE user_lines', ...toFormat1]);
+    const toFormat2 = ["UPDATE meta SET value = '2' WHERE key = 'format_version'", 'PRAGMA user_version = 2'];
+    const v1 = crafted(['DROP TABLE user_symbols', 'DROP TABLE user_lines', 'DROP TABLE lock_edges', ...toFormat1]);
     const { db, sealed, version } = openSessionFile(v1, 'full');
     expect(version).toBe(1);
     expect(verifySession(db, sealed).ok).toBe(true);
@@ -125,8 +126,16 @@ describe('opening untrusted session files', () => {
     expect(reader.symbolize(0x400078n, 'readkptr')).toBeNull();
     expect(reader.programSymbols('readkptr')).toEqual([]);
     reader.close();
-    // Format 1 with format 2's tables, format 2 without them, and a format record that disagrees with the header.
+    // Format 2 (no lock-order edges) opens, and reads no edges.
+    const v2 = crafted(['DROP TABLE lock_edges', ...toFormat2]);
+    const older = new SessionReader(openSessionFile(v2, 'full').db, v2);
+    expect(older.lockEdges()).toBeNull();
+    older.close();
+    // Format 1 with format 2's tables, format 2 with format 3's, a format without its own tables,
+    // and a format record that disagrees with the header.
     expect(rejection(crafted(toFormat1)).code).toBe('unexpected-schema');
+    expect(rejection(crafted(toFormat2)).code).toBe('unexpected-schema');
+    expect(rejection(crafted(['DROP TABLE lock_edges'])).code).toBe('unexpected-schema');
     expect(rejection(crafted(['DROP TABLE user_lines'])).code).toBe('unexpected-schema');
     expect(rejection(crafted(['DROP TABLE user_symbols', 'DROP TABLE user_lines', 'PRAGMA user_version = 1'])).code).toBe('unexpected-schema');
     expect(rejection(crafted(['ALTER TABLE user_lines ADD COLUMN extra INTEGER DEFAULT 0'])).code).toBe('unexpected-schema');

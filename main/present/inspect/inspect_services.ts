@@ -7,7 +7,7 @@ import type { Inspection, InspectQuery, LockGraph, PanicReport } from '../../../
 import * as check from '../../check_args.ts';
 import type { SessionView } from '../session_view.ts';
 import { Inspector } from './inspector.ts';
-import { lockGraph } from './lock_graph.ts';
+import { lockGraph, lockGraphOfEdges } from './lock_graph.ts';
 
 export interface InspectCalls {
   inspect(query: InspectQuery): Promise<Inspection>;
@@ -34,12 +34,12 @@ export function inspectServices(session: (id: unknown) => SessionView): InspectC
     },
     lockGraph: async (id) => {
       const view = session(id);
-      const [events, tasks] = await Promise.all([
-        view.lockGraphTraces(),
-        view.client.query('tasks'),
-      ]);
+      const [edges, locks, tasks] = await Promise.all([view.client.query('lockEdges'), view.client.query('locks'), view.client.query('tasks')]);
       const names = new Map(tasks.map((t) => [t.pid, t.name]));
-      return lockGraph(events.filter((e): e is TraceEvent => e.kind === 'trace'), (pid) => names.get(pid) ?? null);
+      const task = (pid: number) => names.get(pid) ?? null;
+      if (edges !== null) return lockGraphOfEdges(edges, locks, task);
+      const events = await view.lockGraphTraces();
+      return lockGraph(events.filter((e): e is TraceEvent => e.kind === 'trace'), task);
     },
     panicReport: async (id) => {
       const view = session(id);

@@ -1,0 +1,62 @@
+// The order in which the kernel takes its locks, learnt as lockdep learns it: an edge A -> B the
+// first time a CPU asks for B (LOCK_ACQUIRE, before any waiting: the instant a deadlock would
+// start) while holding A (LOCK_ACQUIRED, not yet LOCK_RELEASE). Derived while recording, so the
+// lock graph covers the whole run however many lock tracepoints it made.
+
+/** An edge as stored (schema.ts `lock_edges`): locks by address, with where it was first taken. */
+export interface LockEdgeRow {
+  from: number;
+  to: number;
+  t: number;
+  cpu: number;
+  pid: number;
+  seq: number;
+}
+
+export class LockOrder {
+  /** Locks each CPU holds, in the order it took them. */
+  private readonly held: number[][] = [];
+  /** Edges seen, per lock held: the locks asked for while holding it. */
+  private readonly seen = new Map<number, Set<number>>();
+  private fresh: LockEdgeRow[] = [];
+
+  private heldBy(cpu: number): number[] {
+    return (this.held[cpu] ??= []);
+  }
+
+  /** LOCK_ACQUIRE: `cpu` asks for `lock`. */
+  request(cpu: number, lock: number, t: number, pid: number, seq: number): void {
+    for (const from of this.heldBy(cpu)) {
+      if (from === lock) continue;
+      let tos = this.seen.get(from);
+      if (!tos) this.seen.set(from, (tos = new Set()));
+      if (tos.has(lock)) continue;
+      tos.add(lock);
+      this.fresh.push({ from, to: lock, t, cpu, pid, seq });
+    }
+  }
+
+  /** LOCK_ACQUIRED: `cpu` now holds `lock`. */
+  acquired(cpu: number, lock: number): void {
+    this.heldBy(cpu).push(lock);
+  }
+
+  /** LOCK_RELEASE: the latest hold of `lock` on `cpu` ends. */
+  release(cpu: number, lock: number): void {
+    const list = this.heldBy(cpu);
+    const at = list.lastIndexOf(lock);
+    if (at >= 0) list.splice(at, 1);
+  }
+
+  /** Reset or power-off: nothing is held any more. */
+  releaseAll(): void {
+    for (const list of this.held) if (list) list.length = 0;
+  }
+
+  /** Edges first taken since the last drain. */
+  drain(): LockEdgeRow[] {
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
+  }
+}
