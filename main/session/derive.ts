@@ -15,6 +15,7 @@ export type SummaryRowValues = Parameters<SummaryEmit>;
 import type { OpenSpanRow, SpanSink, TrackRow } from './span_sink.ts';
 import { FLOW_COLUMNS, SPAN_COLUMNS, SUMMARY_COLUMNS, type TrackKind } from './schema.ts';
 import { ColumnBuffer } from './column_buffer.ts';
+import { encodeDerived, type DerivedChunks } from './derived_chunks.ts';
 
 /** Trace record types the derivers read (GUEST-INTERFACE.md, "Trace records"). */
 export const TraceType = {
@@ -292,6 +293,16 @@ export class Deriver implements SpanSink {
     this.rows = this.spare;
     this.spare = out;
     return out;
+  }
+
+  /** The rows since the last hand-over, encoded for the writer, with what is open now. */
+  handOver(): DerivedChunks {
+    return encodeDerived(this.drain(), this.provisional());
+  }
+
+  /** The last rows, encoded for the writer: finish() with nothing left open. */
+  handOverLast(): DerivedChunks {
+    return encodeDerived(this.finish(), null);
   }
 
   /** What is still open now: one span per track, and the unfinished summary rows. */

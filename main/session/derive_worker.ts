@@ -4,7 +4,6 @@
 
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { Deriver } from './derive.ts';
-import { encodeDerived } from './derived_chunks.ts';
 import type { DeriverMessage, DeriverReport } from './recorder_protocol.ts';
 
 const { port } = workerData as { port: MessagePort };
@@ -13,7 +12,7 @@ const send = (r: DeriverReport) => port.postMessage(r);
 
 /** Rows go to the recorder when it asks, just before it commits. */
 function handOver(): void {
-  send({ type: 'derived', chunks: encodeDerived(deriver.drain(), deriver.provisional()) });
+  send({ type: 'derived', chunks: deriver.handOver() });
 }
 
 port.on('message', (m: DeriverMessage) => {
@@ -25,7 +24,7 @@ port.on('message', (m: DeriverMessage) => {
       handOver();
       break;
     case 'finish':
-      send({ type: 'finished', last: encodeDerived(deriver.finish(), null), facts: deriver.facts });
+      send({ type: 'finished', last: deriver.handOverLast(), facts: deriver.facts });
       port.close();
       break;
   }

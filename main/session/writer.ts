@@ -11,7 +11,7 @@ import { APPLICATION_ID, FORMAT_VERSION, Meta, SCHEMA } from './schema.ts';
 import { sealPages, writeEmptyDatabase } from './page_seal.ts';
 import { encodeChunk } from './event_chunk.ts';
 import { Deriver, type RunFacts } from './derive.ts';
-import { encodeDerived, type DerivedChunks } from './derived_chunks.ts';
+import type { DerivedChunks } from './derived_chunks.ts';
 import { outcomeOf, type Outcome, type StopReason } from './outcome.ts';
 import type { SessionInputs } from './inputs.ts';
 import { APP_VERSION } from './app_version.ts';
@@ -162,7 +162,7 @@ export class SessionWriter {
     };
     this.commitTx = db.transaction((chunks: EncodedChunk[], derived: DerivedChunks[]) => {
       for (const c of chunks) this.insertChunk.run(c.firstSeq, c.count, c.tFirst, c.tLast, c.kinds, c.cpus, c.traces, c.data, c.texts);
-      if (this.deriver) this.storeDerived(encodeDerived(this.deriver.drain(), this.deriver.provisional()));
+      if (this.deriver) this.storeDerived(this.deriver.handOver());
       for (const d of derived) this.storeDerived(d);
     });
   }
@@ -261,7 +261,7 @@ export class SessionWriter {
       const facts = this.deriver ? this.deriver.facts : derived!.facts;
       const outcome = outcomeOf(stop, facts);
       const stats: RecordingStats = { ...facts, instructions, wallMs: performance.now() - this.started };
-      this.storeDerived(this.deriver ? encodeDerived(this.deriver.finish(), null) : { ...derived!.last, open: null });
+      this.storeDerived(this.deriver ? this.deriver.handOverLast() : { ...derived!.last, open: null });
       const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
       meta.run(Meta.Outcome, JSON.stringify(outcome));
       meta.run(Meta.Stats, JSON.stringify(stats));

@@ -23,7 +23,7 @@ import { SCENARIOS } from '../../emulator/scenarios/catalogue.ts';
 import { CHECKPOINT_EVERY, record } from '../../main/emulator_host/host.ts';
 import { loadavg } from 'node:os';
 import { Deriver } from '../../main/session/derive.ts';
-import { encodeDerived } from '../../main/session/derived_chunks.ts';
+import type { DerivedChunks } from '../../main/session/derived_chunks.ts';
 import { SCENARIO_MACHINE_RECIPE, scenarioRunMachine } from '../../main/emulator_host/scenario_run_machine.ts';
 import { readGuestBuild } from '../../main/session/guest_build.ts';
 import { TimeTravel } from '../../main/session/time_travel.ts';
@@ -238,15 +238,15 @@ function splitWork(dir: string, batches: EventBatch[], n: number): { deriveMs: n
   const events = batches.reduce((k, b) => k + b.count, 0);
   const again = batches.map((b) => ({ ...b, words: b.words.slice() }));
   const deriver = new Deriver();
-  const derived: ReturnType<typeof encodeDerived>[] = [];
+  const derived: DerivedChunks[] = [];
   const deriveMs = cpuTime(() => {
     again.forEach((b, i) => {
       deriver.consume(b);
-      if (i % 16 === 15) derived.push(encodeDerived(deriver.drain(), deriver.provisional()));
+      if (i % 16 === 15) derived.push(deriver.handOver());
     });
   });
-  let last!: ReturnType<typeof encodeDerived>;
-  const lastMs = cpuTime(() => { last = encodeDerived(deriver.finish(), null); });
+  let last!: DerivedChunks;
+  const lastMs = cpuTime(() => { last = deriver.handOverLast(); });
   const w = new SessionWriter(join(dir, `split${n}.flt`), scriptedInputs(4), { derive: 'external' });
   const writeMs = cpuTime(() => {
     again.forEach((b, i) => {
