@@ -14,6 +14,16 @@ describe('finding a cycle', () => {
   it('finds none in an order that is a chain, and the cycle when one closes', () => {
     expect(findCycle([{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }])).toEqual([]);
     expect(findCycle([{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }, { from: 'c', to: 'a' }])).toEqual(['a', 'b', 'c', 'a']);
+    expect(findCycle([{ from: 'x', to: 'a' }, { from: 'a', to: 'b' }, { from: 'b', to: 'a' }])).toEqual(['a', 'b', 'a']);
+  });
+
+  it('follows a chain of 100,000 locks (a crafted file) without running out of stack', () => {
+    const n = 100_000;
+    const chain = Array.from({ length: n }, (_, i) => ({ from: `l${i}`, to: `l${i + 1}` }));
+    expect(findCycle(chain)).toEqual([]);
+    const cycle = findCycle([...chain, { from: `l${n}`, to: 'l0' }]);
+    expect(cycle).toHaveLength(n + 2);
+    expect([cycle[0], cycle.at(-1)]).toEqual(['l0', 'l0']);
   });
 });
 

@@ -29,30 +29,42 @@ export function locksHeldAfter(events: readonly TraceEvent[]): Map<number, { nam
   return held;
 }
 
-/** The first cycle found by depth-first search, as locks in order with the first repeated. */
+/**
+ * The first cycle found by depth-first search, as locks in order with the first repeated. The
+ * search keeps its own stack: the edges may come from a file, and a chain of thousands of locks
+ * must not overflow the call stack.
+ */
 export function findCycle(edges: readonly { from: string; to: string }[]): string[] {
   const next = new Map<string, string[]>();
-  for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  for (const e of edges) {
+    const tos = next.get(e.from);
+    if (tos) tos.push(e.to);
+    else next.set(e.from, [e.to]);
+  }
   const state = new Map<string, 'open' | 'done'>();
-  const path: string[] = [];
-  const visit = (n: string): string[] | null => {
-    state.set(n, 'open');
-    path.push(n);
-    for (const m of next.get(n) ?? []) {
+  for (const root of [...next.keys()].sort()) {
+    if (state.has(root)) continue;
+    // The path from the root, each lock with the index of the next edge to follow from it.
+    const path: string[] = [root];
+    const edge: number[] = [0];
+    state.set(root, 'open');
+    while (path.length > 0) {
+      const n = path[path.length - 1]!;
+      const m = next.get(n)?.[edge[edge.length - 1]!];
+      if (m === undefined) {
+        state.set(n, 'done');
+        path.pop();
+        edge.pop();
+        continue;
+      }
+      edge[edge.length - 1]!++;
       if (state.get(m) === 'open') return [...path.slice(path.indexOf(m)), m];
       if (state.get(m) === undefined) {
-        const found = visit(m);
-        if (found) return found;
+        state.set(m, 'open');
+        path.push(m);
+        edge.push(0);
       }
     }
-    path.pop();
-    state.set(n, 'done');
-    return null;
-  };
-  for (const n of [...next.keys()].sort()) {
-    if (state.get(n) !== undefined) continue;
-    const found = visit(n);
-    if (found) return found;
   }
   return [];
 }
