@@ -128,7 +128,8 @@ export const SCENARIOS: readonly Scenario[] = [
     passage: 'Thread T1 acquires lock A then B. Thread T2 acquires B then C. And thread T3 acquires C then A. This forms a circular dependency.',
     article: '3686487',
     cmdline: 'init=crashlab -- LOCK_ORDER',
-    cpus: 3,
+    // T1, T2 and T3 on CPUs 1, 2 and 3, as in the deadlock below.
+    cpus: 4,
     budget: 60 * M,
     expect: {
       outcome: 'exit',
@@ -139,16 +140,20 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'lock-cycle-deadlock',
     title: 'The same cycle with the unlucky timing, validator off',
-    concept: 'Each thread holds its first lock before any takes its second: all three spin forever. With lockdep off nothing warns; the soft-lockup watchdog on another CPU notices a CPU stuck spinning and panics.',
-    expected: '"watchdog: BUG: soft lockup - CPU#1 stuck", NMI backtraces of the spinning CPUs, kernel panic.',
+    concept: 'T1, T2 and T3 run on CPUs 1, 2 and 3, and each holds its first lock before any takes its second: all three spin forever, each on the lock the next one holds. With lockdep off nothing warns; the soft-lockup watchdog on CPU 0 notices a CPU stuck spinning and panics.',
+    expected: '"watchdog: BUG: soft lockup - CPU#1 stuck", NMI backtraces of CPUs 1-3, each spinning on the lock the next one holds, kernel panic.',
     passage: 'Under the right (or wrong) timing, all three threads could get stuck waiting for each other forever, freezing a part of the system.',
     article: '3686487',
     cmdline: 'lockdep=off init=crashlab -- LOCK_CYCLE',
-    cpus: 3,
+    // One CPU per thread and one for the watchdog: on fewer, two threads share a CPU, the one
+    // holding its first lock waits there for the other with interrupts off, and the cycle never forms.
+    cpus: 4,
     budget: 60 * M,
     expect: {
       outcome: 'panic',
-      console: ['watchdog: BUG: soft lockup', 'Kernel panic - not syncing: softlockup', 'NMI backtrace for cpu'],
+      console: ['watchdog: BUG: soft lockup - CPU#1 stuck', 'CPU#1 is spinning on lock_B, held by CPU#2', 'Kernel panic - not syncing: softlockup',
+        'NMI backtrace for cpu 1', 'spinning on lock lock_B held by CPU#2', 'NMI backtrace for cpu 2', 'spinning on lock lock_C held by CPU#3',
+        'NMI backtrace for cpu 3', 'spinning on lock lock_A held by CPU#1'],
       notConsole: ['circular locking dependency'],
     },
   },
