@@ -4,12 +4,22 @@
 // The mode follows the CPU's state as the events describe it: CPL from privilege switches, a
 // stack of handler frames pushed by exception/interrupt delivery and popped by IRET, HLT until
 // the wake-up. A return to CPL 3 empties the frame stack (no kernel handler survives it), so one
-// missed IRET cannot skew the rest of the recording. Runs once per event: no allocation here.
+// missed IRET cannot skew the rest of the recording. The frames and an unfinished syscall live on
+// the kernel stack of the task that took them: a context switch (the SWITCH tracepoint) parks
+// them with the task it switches away from and brings back those of the task it switches to. So
+// a thread switched to from a timer interrupt runs in the kernel, not in that interrupt's handler,
+// and the IRET the preempted task makes when it runs again closes its own interrupt. Runs once per
+// event: no allocation here but at a switch.
 
 import { CpuMode, TrackKind } from './schema.ts';
 import { FlowKind, type OpenSpanRow, type SpanSink } from './span_sink.ts';
 
 const MAX_FRAMES = 64;
+
+/** A task's key among the parked: its pid, or for the idle task (pid 0, one per CPU) -1 - cpu. */
+function taskKey(cpu: number, pid: number): number {
+  return pid > 0 ? pid : -1 - cpu;
+}
 const DOUBLE_FAULT = 8;
 
 /** One CPU; the handler frames are parallel typed arrays, `depth` deep. */
@@ -36,8 +46,20 @@ class CpuState {
   constructor(readonly track: number) {}
 }
 
+/** What a task switched away from left on its kernel stack. */
+interface Parked {
+  interrupt: Uint8Array;
+  vector: Uint8Array;
+  seq: Float64Array;
+  t: Float64Array;
+  syscallSeq: number;
+  syscallT: number;
+}
+
 export class CpuModeTracker {
   private readonly cpus: CpuState[] = [];
+  /** Per task not running (taskKey), its handler frames and unfinished syscall. */
+  private readonly parked = new Map<number, Parked>();
 
   constructor(private readonly sink: SpanSink) {}
 
@@ -146,6 +168,32 @@ export class CpuModeTracker {
     this.update(c, t, seq);
   }
 
+  /**
+   * The kernel switched CPU `n` from task `prev` to task `next` (pids; 0 is the CPU's idle task).
+   * The frames and syscall on the CPU are prev's; next gets back what it left when it was switched away.
+   */
+  switchTask(n: number, prev: number, next: number, t: number, seq: number): void {
+    const c = this.cpu(n);
+    const prevKey = taskKey(n, prev);
+    if (c.depth > 0 || c.syscallSeq >= 0) {
+      const d = c.depth;
+      this.parked.set(prevKey, {
+        interrupt: c.frameInterrupt.slice(0, d), vector: c.frameVector.slice(0, d), seq: c.frameSeq.slice(0, d), t: c.frameT.slice(0, d),
+        syscallSeq: c.syscallSeq, syscallT: c.syscallT,
+      });
+    } else this.parked.delete(prevKey);
+    const nextKey = taskKey(n, next);
+    const p = this.parked.get(nextKey);
+    this.parked.delete(nextKey);
+    c.depth = p?.interrupt.length ?? 0;
+    if (p) {
+      c.frameInterrupt.set(p.interrupt); c.frameVector.set(p.vector); c.frameSeq.set(p.seq); c.frameT.set(p.t);
+    }
+    c.syscallSeq = p?.syscallSeq ?? -1;
+    c.syscallT = p?.syscallT ?? 0;
+    this.update(c, t, seq);
+  }
+
   halt(n: number, t: number, seq: number): void {
     const c = this.cpu(n);
     c.halted = true;
@@ -160,6 +208,7 @@ export class CpuModeTracker {
 
   /** Triple fault, reset or power-off: every CPU stops executing. */
   stopAll(t: number, seq: number): void {
+    this.parked.clear();
     for (const c of this.cpus) {
       if (!c) continue;
       c.started = false;

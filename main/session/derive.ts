@@ -227,6 +227,7 @@ export class Deriver implements SpanSink {
       case TraceType.Switch: {
         const next = lo(words, w, 1) | 0;
         this.threads.switchTo(cpu, next, lo(words, w, 2) === 1, t, seq);
+        this.modes.switchTask(cpu, lo(words, w, 0) | 0, next, t, seq);
         if (!this.tasks.has(next) && next > 0) this.setTask({ pid: next, name: text, parent: 0, kernelThread: lo(words, w, 2) === 1, tCreate: t, tExit: null, exitStatus: null });
         break;
       }

@@ -43,6 +43,27 @@ describe('derived spans', () => {
     ]);
   });
 
+  it('keep a handler with the task that took it: a thread switched to from a timer interrupt runs in the kernel', () => {
+    // Task 1 is preempted in the timer interrupt, task 2 (a new kernel thread) runs; when task 1
+    // runs again it returns from its own interrupt. Task 2 sleeps inside a syscall meanwhile, and
+    // task 1's return to user mode is not that syscall's return.
+    const s = new HandStream().cpuStart(0, 0).sysret(0, 10).interrupt(0, 100, 0x20, 3)
+      .trace(0, 150, TraceType.Switch, [1n, 2n, 1n], 'T2', 2).sysret(0, 160).syscall(0, 200)
+      .trace(0, 300, TraceType.Switch, [2n, 1n, 0n], 'init', 1).iret(0, 350, 3).syscall(0, 400)
+      .trace(0, 450, TraceType.Switch, [1n, 2n, 1n], 'T2', 2).sysret(0, 500).powerOff(600);
+    const { rows, spans, flows } = derive(s);
+    const mode = rows.tracks.find((t) => t.kind === 'cpu-mode')!.id;
+    expect(spans(mode).map((x) => [x.t0, x.t1, x.state])).toEqual([
+      [0, 10, CpuMode.Kernel], [10, 100, CpuMode.User], [100, 150, CpuMode.Interrupt], [150, 160, CpuMode.Kernel],
+      [160, 200, CpuMode.User], [200, 300, CpuMode.Kernel], [300, 350, CpuMode.Interrupt], [350, 400, CpuMode.User],
+      [400, 500, CpuMode.Kernel], [500, 600, CpuMode.User],
+    ]);
+    expect(flows).toEqual([
+      { kind: 1, vector: 0x20, tFrom: 100, tTo: 350 },
+      { kind: 2, vector: 0, tFrom: 200, tTo: 500 },
+    ]);
+  });
+
   it('show a fault while delivering a fault as a double fault, linked to the first, until the triple fault', () => {
     const s = new HandStream().cpuStart(0, 0).exception(0, 10, 14, 0, false).exception(0, 20, 8, 0).exception(0, 30, 14, 0).tripleFault(0, 40);
     const { rows, spans, flows, facts } = derive(s);
