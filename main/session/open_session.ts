@@ -146,6 +146,42 @@ function checkSizes(db: Database.Database, path: string, version: number): void 
   if (meta?.value !== String(version)) fail('unexpected-schema', `${path}: the session's format record is missing or wrong`);
 }
 
+/** The storage classes a value of a declared column type may have in a file this app wrote. */
+const STORAGE: Record<string, string[]> = {
+  // Times are whole ticks as integers, or reals when a stream's times were not whole.
+  INTEGER: ['integer', 'real'],
+  TEXT: ['text'],
+  BLOB: ['blob'],
+};
+
+/** Each column of a table and the storage classes its values may have, read from its CREATE TABLE. */
+function columnsOf(sql: string): { name: string; allowed: string[] }[] {
+  const body = sql.slice(sql.indexOf('(') + 1, sql.lastIndexOf(')'));
+  const out: { name: string; allowed: string[] }[] = [];
+  for (const m of body.matchAll(/(?:^|,)\s*(\w+) (INTEGER|TEXT|BLOB)([^,]*)/g)) {
+    const notNull = /NOT NULL|PRIMARY KEY/.test(m[3]!);
+    out.push({ name: m[1]!, allowed: notNull ? STORAGE[m[2]!]! : [...STORAGE[m[2]!]!, 'null'] });
+  }
+  return out;
+}
+
+/**
+ * Every value has the storage class its column declares (SQLite lets a file hold text in an
+ * INTEGER column): a crafted file cannot hand a string to code reading a number, or a blob to
+ * code reading text. typeof() reads a record's header only, not its blobs.
+ */
+function checkTypes(db: Database.Database, path: string, version: number): void {
+  for (const o of schemaOf(version)) {
+    if (!o.sql.startsWith('CREATE TABLE')) continue;
+    const columns = columnsOf(o.sql);
+    const wrong = columns.map((c) => `typeof(${c.name}) NOT IN (${c.allowed.map((a) => `'${a}'`).join(', ')})`).join(' OR ');
+    const row = db.prepare(`SELECT ${columns.map((c) => `typeof(${c.name}) AS ${c.name}`).join(', ')} FROM ${o.name} WHERE ${wrong} LIMIT 1`).get() as Record<string, string> | undefined;
+    if (row === undefined) continue;
+    const c = columns.find((col) => !col.allowed.includes(row[col.name]!))!;
+    fail('corrupt', `${path}: a value in ${o.name}.${c.name} is ${row[c.name]}, where a session holds ${c.allowed.filter((a) => a !== 'null').join(' or ')}`);
+  }
+}
+
 /** Maps SQLite's own errors on a bad file to a SessionFileError. */
 function translate(e: unknown, path: string): never {
   if (e instanceof SessionFileError) throw e;
@@ -174,6 +210,7 @@ export function openSessionFile(path: string, level: CheckLevel = 'quick'): { db
     if (level !== 'live') {
       checkIntegrity(db, path, level);
       checkSizes(db, path, version);
+      checkTypes(db, path, version);
     }
     return { db, sealed, version };
   } catch (e) {

@@ -158,6 +158,19 @@ describe('opening untrusted session files', () => {
     expect(big).toMatchObject({ code: 'oversized', message: expect.stringContaining('console.text') });
   });
 
+  it('rejects a value of the wrong type: text for a number, text for a blob, a blob for text', () => {
+    const cases: [string, string][] = [
+      ["UPDATE tracks SET cpu = 'zero' WHERE id = (SELECT min(id) FROM tracks)", 'tracks.cpu is text, where a session holds integer or real'],
+      ["UPDATE event_chunks SET data = 'not a chunk' WHERE first_seq = 0", 'event_chunks.data is text, where a session holds blob'],
+      ["UPDATE console SET text = x'00ff' WHERE seq = (SELECT min(seq) FROM console)", 'console.text is blob, where a session holds text'],
+      ["INSERT INTO lock_edges VALUES ('lock', 1, 2, 0, 1, 3)", 'lock_edges.from_addr is text'],
+      ["UPDATE tasks SET t_exit = x'01' WHERE pid = (SELECT min(pid) FROM tasks)", 'tasks.t_exit is blob'],
+    ];
+    for (const [sql, message] of cases) expect(rejection(crafted([sql]))).toMatchObject({ code: 'corrupt', message: expect.stringContaining(message) });
+    // NULL where a column may hold it is sound.
+    expect(() => openSessionFile(crafted(['UPDATE tasks SET t_exit = NULL, exit_status = NULL'])).db.close()).not.toThrow();
+  });
+
   it('rejects a resealed file\'s changed pages only through the schema check, and an unresealed one by its seal', () => {
     expect(rejection(crafted(['CREATE VIEW evil AS SELECT 1'], false))).toMatchObject({ code: 'corrupt', message: expect.stringContaining('checksum') });
   });
