@@ -1,9 +1,9 @@
 // The interrupt descriptor table, shared by all CPUs.
 //
 // Every exception vector 0-31 gets a gate, plus the timer, the wakeup IPI and
-// the spurious vector, unless idt.omit= names it: then the gate stays
-// not-present, and delivering that vector fails (#NP, which during another
-// exception's delivery becomes a double fault, SDM Table 6-5).
+// the spurious vector, unless idt.omit= names it: then the entry stays zero,
+// not a valid gate type, and delivering that vector fails with #GP (checked
+// before P), which during another exception's delivery becomes a #DF (Table 6-5).
 #include "defs.h"
 #include "x86.h"
 #include "mmu.h"
