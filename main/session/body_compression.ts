@@ -1,4 +1,4 @@
-// How the bodies of stored chunks (events, derived rows) are compressed: brotli at quality 1,
+// How the bodies of stored chunks (events, derived rows, checkpoints) are compressed: brotli at quality 1,
 // kept only when it makes the body smaller. On the event stream it is 3x faster than deflate at
 // level 1 for 3% more bytes (tests/bench/session_bench.ts), and compressing is a third of the
 // recorder's time. Files written before still hold deflated bodies, and they still read.
@@ -14,10 +14,15 @@ const MIN_COMPRESSED_BYTES = 64;
 
 const BROTLI_OPTIONS = { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } };
 
+/** Brotli at the quality every stored body uses. */
+export function brotli(body: Uint8Array): Buffer {
+  return brotliCompressSync(body, BROTLI_OPTIONS);
+}
+
 /** The body to store and the flag saying how it is compressed (0: not at all). */
 export function compressBody(body: Uint8Array): { payload: Uint8Array; flag: number } {
   if (body.length > MIN_COMPRESSED_BYTES) {
-    const packed = brotliCompressSync(body, BROTLI_OPTIONS);
+    const packed = brotli(body);
     if (packed.length < body.length) return { payload: packed, flag: BodyFlag.Brotli };
   }
   return { payload: body, flag: 0 };

@@ -2,13 +2,15 @@
 // distinct page once (a kernel that fills free memory with a pattern has thousands of equal
 // pages), each page as a bitmap of its non-zero 32-bit words followed by those words (a free
 // page holding only its free-list link is 136 bytes, not 4096), the page list as two integer
-// arrays, and the rest of the snapshot as V8's structured serialization; all deflated together.
-// Restoring inflates one small buffer and writes the non-zero words straight into the machine's
-// memory, so a full snapshot of 64 MiB of mostly empty pages restores in milliseconds.
-// Version 1 blobs (whole pages) still decode.
+// arrays, and the rest of the snapshot as V8's structured serialization; all compressed together
+// (body_compression.ts) behind one marker byte. Restoring decompresses one small buffer and
+// writes the non-zero words straight into the machine's memory, so a full snapshot of 64 MiB of
+// mostly empty pages restores in milliseconds. Blobs of session formats 1 and 2 (raw deflate, no
+// marker; version 1 with whole pages) still decode.
 
 import { deserialize, serialize } from 'node:v8';
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { brotliDecompressSync, crc32, inflateRawSync } from 'node:zlib';
+import { brotli } from './body_compression.ts';
 import type { MachineSnapshot } from '../../emulator/machine/machine.ts';
 
 const MAGIC_V1 = 0x504b4843; // "CHKP": whole pages
@@ -18,6 +20,11 @@ const PAGE_WORDS = PAGE / 4;
 const BITMAP_WORDS = PAGE_WORDS / 32;
 const HEADER_WORDS = 5;
 const MAX_SNAPSHOT_BYTES = 2 ** 31 - 1;
+/**
+ * The first byte of a brotli-compressed blob. No raw deflate stream starts with it: its block
+ * type bits (1-2) are 11, which deflate reserves, so older deflated blobs are told apart by it.
+ */
+const BROTLI_MARK = 0xff;
 
 export class CheckpointFormatError extends Error {}
 
@@ -82,7 +89,7 @@ export function encodeCheckpoint(snapshot: MachineSnapshot): Buffer {
   const rest = serialize({ ...snapshot, pages: [] });
   const header = new Uint32Array([MAGIC, rest.length, pages.length, unique.length, offsets[unique.length]!]);
   const parts = [header, numbers, refs, offsets, ...sparse].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  return deflateRawSync(Buffer.concat([...parts, rest]), { level: 1 });
+  return Buffer.concat([Buffer.of(BROTLI_MARK), brotli(Buffer.concat([...parts, rest]))]);
 }
 
 /**
@@ -123,9 +130,11 @@ const ownNumber = (numbers: Uint32Array) => (i: number) => numbers[i]!;
 export function openCheckpoint(blob: Uint8Array): CheckpointImage {
   let raw: Buffer;
   try {
-    raw = inflateRawSync(blob, { maxOutputLength: MAX_SNAPSHOT_BYTES });
+    raw = blob[0] === BROTLI_MARK
+      ? brotliDecompressSync(blob.subarray(1), { maxOutputLength: MAX_SNAPSHOT_BYTES })
+      : inflateRawSync(blob, { maxOutputLength: MAX_SNAPSHOT_BYTES });
   } catch {
-    throw new CheckpointFormatError('does not inflate');
+    throw new CheckpointFormatError('does not decompress');
   }
   if (raw.length < HEADER_WORDS * 4) throw new CheckpointFormatError('is truncated');
   // Copied out so that every view below is aligned.

@@ -793,7 +793,7 @@ export class SessionReader {
     return verifySession(this.db, this.sealed);
   }
 
-  /** The raw (deflated, serialized) state of a checkpoint; time_travel.ts decodes it. */
+  /** The stored (compressed, serialized) state of a checkpoint; time_travel.ts decodes it. */
   checkpointBlob(id: number): Buffer | null {
     const row = this.stmt('SELECT state FROM checkpoints WHERE id = ?').get(id) as { state: Buffer } | undefined;
     return row?.state ?? null;

@@ -10,7 +10,7 @@ export const APPLICATION_ID = 0x464c5431;
 /**
  * SQLite header field user_version (offset 60): bumped on any change to SCHEMA below or to how
  * its blobs are encoded. Format 3 writes event chunks of version 2 (event_chunk.ts) and
- * brotli-compressed bodies (body_compression.ts), and adds the lock-order edges.
+ * brotli-compressed bodies and checkpoints (body_compression.ts), and adds the lock-order edges.
  */
 export const FORMAT_VERSION = 3;
 /** The oldest format still read: format 1 is format 2 without the user programs' tables. */

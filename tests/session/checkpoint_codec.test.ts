@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { brotliDecompressSync, deflateRawSync } from 'node:zlib';
 import { CheckpointFormatError, decodeCheckpoint, encodeCheckpoint, openCheckpoint } from '../../main/session/checkpoint_codec.ts';
 import type { MachineSnapshot } from '../../emulator/machine/machine.ts';
 import { userKernelProgram } from './fixtures/user_kernel_program.ts';
@@ -41,9 +42,18 @@ describe('checkpoints', () => {
     expect(() => image.writePages(new Uint8Array(4096))).toThrow(CheckpointFormatError);
   });
 
+  it('decode the deflated blobs of formats 1 and 2 as well', () => {
+    const saved = userKernelProgram({ cpus: 2, syscalls: 0 }).snapshot(true);
+    const blob = encodeCheckpoint(saved);
+    expect(blob[0]).toBe(0xff);
+    const older = deflateRawSync(brotliDecompressSync(blob.subarray(1)), { level: 1 });
+    expect(decodeCheckpoint(older)).toEqual(decodeCheckpoint(blob));
+  });
+
   it('reject damaged blobs with a CheckpointFormatError', () => {
     const blob = encodeCheckpoint(userKernelProgram({ cpus: 1, syscalls: 0 }).snapshot(true));
     expect(() => decodeCheckpoint(blob.subarray(0, blob.length / 2))).toThrow(CheckpointFormatError);
     expect(() => decodeCheckpoint(Buffer.from('not a checkpoint'))).toThrow(CheckpointFormatError);
+    expect(() => decodeCheckpoint(Buffer.concat([Buffer.of(0xff), Buffer.from('not brotli')]))).toThrow(CheckpointFormatError);
   });
 });
