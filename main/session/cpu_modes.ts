@@ -194,6 +194,11 @@ export class CpuModeTracker {
     this.update(c, t, seq);
   }
 
+  /** A task is created: nothing is on its new kernel stack, even if its pid was used before. */
+  newTask(pid: number): void {
+    this.parked.delete(pid);
+  }
+
   halt(n: number, t: number, seq: number): void {
     const c = this.cpu(n);
     c.halted = true;

@@ -231,9 +231,12 @@ export class Deriver implements SpanSink {
         if (!this.tasks.has(next) && next > 0) this.setTask({ pid: next, name: text, parent: 0, kernelThread: lo(words, w, 2) === 1, tCreate: t, tExit: null, exitStatus: null });
         break;
       }
-      case TraceType.TaskCreate:
-        this.setTask({ pid: lo(words, w, 0) | 0, name: text, parent: lo(words, w, 1) | 0, kernelThread: lo(words, w, 2) === 1, tCreate: t, tExit: null, exitStatus: null });
+      case TraceType.TaskCreate: {
+        const created = lo(words, w, 0) | 0;
+        this.setTask({ pid: created, name: text, parent: lo(words, w, 1) | 0, kernelThread: lo(words, w, 2) === 1, tCreate: t, tExit: null, exitStatus: null });
+        this.modes.newTask(created);
         break;
+      }
       case TraceType.TaskExit: {
         const pid = lo(words, w, 0) | 0;
         const known = this.tasks.get(pid) ?? { pid, name: text, parent: 0, kernelThread: false, tCreate: t, tExit: null, exitStatus: null };

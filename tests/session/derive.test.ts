@@ -64,6 +64,15 @@ describe('derived spans', () => {
     ]);
   });
 
+  it('give a task created under a pid used before an empty kernel stack', () => {
+    const s = new HandStream().cpuStart(0, 0).trace(0, 10, TraceType.Switch, [0n, 5n, 1n], 'old', 5).interrupt(0, 20, 0x20, 0)
+      .trace(0, 30, TraceType.Switch, [5n, 6n, 1n], 'other', 6).trace(0, 40, TraceType.TaskCreate, [5n, 6n, 1n], 'new', 6)
+      .trace(0, 50, TraceType.Switch, [6n, 5n, 1n], 'new', 5).powerOff(60);
+    const { rows, spans } = derive(s);
+    const mode = rows.tracks.find((t) => t.kind === 'cpu-mode')!.id;
+    expect(spans(mode).map((x) => [x.t0, x.t1, x.state])).toEqual([[0, 20, CpuMode.Kernel], [20, 30, CpuMode.Interrupt], [30, 60, CpuMode.Kernel]]);
+  });
+
   it('show a fault while delivering a fault as a double fault, linked to the first, until the triple fault', () => {
     const s = new HandStream().cpuStart(0, 0).exception(0, 10, 14, 0, false).exception(0, 20, 8, 0).exception(0, 30, 14, 0).tripleFault(0, 40);
     const { rows, spans, flows, facts } = derive(s);
