@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineEvent } from '../../emulator/machine/events.ts';
 import { TraceType } from '../../emulator/machine/trace_format.ts';
-import { findCycle, lockGraph, locksHeldAfter } from '../../main/present/inspect/lock_graph.ts';
+import { findCycle, lockGraph } from '../../main/present/inspect/lock_graph.ts';
+import { locksHeldAt } from '../../main/present/inspect/held_locks.ts';
 import type { SessionClient } from '../../main/session/session_client.ts';
 import { openRecording } from './recorded_scenario.ts';
 
@@ -50,9 +51,29 @@ describe('the lock-cycle recording', () => {
     }
   });
 
-  it('knows what each CPU holds: lock_C is held just before lock_A is asked for', () => {
+  it('knows what each CPU holds: lock_C is held when lock_A is asked for, and nothing once all is released', async () => {
     const closing = lockGraph(events, () => null).edges.find((e) => e.from === 'lock_C' && e.to === 'lock_A')!;
-    const held = locksHeldAfter(events.filter((e) => e.t < closing.t)).get(closing.cpu) ?? [];
+    const held = (await locksHeldAt(client, closing.t)).filter((l) => l.cpu === closing.cpu);
     expect(held.map((l) => l.name)).toContain('lock_C');
+    const takenC = events.filter((e) => e.type === TraceType.LOCK_ACQUIRED && e.text === 'lock_C' && e.t <= closing.t).at(-1)!;
+    expect(held.find((l) => l.name === 'lock_C')?.since).toBe(takenC.t);
+    const last = events.at(-1)!;
+    expect(last.type).toBe(TraceType.LOCK_RELEASE);
+    expect(await locksHeldAt(client, last.t)).toEqual([]);
+  });
+
+  it('holds, at every lock tracepoint, exactly what replaying the tracepoints up to it holds', async () => {
+    const held = new Map<string, number>(); // "cpu name" -> since
+    const times = [...new Set(events.map((e) => e.t))];
+    let next = 0;
+    for (const t of times) {
+      for (; next < events.length && events[next]!.t <= t; next++) {
+        const e = events[next]!;
+        if (e.type === TraceType.LOCK_ACQUIRED) held.set(`${e.cpu} ${e.text}`, e.t);
+        else if (e.type === TraceType.LOCK_RELEASE) held.delete(`${e.cpu} ${e.text}`);
+      }
+      const got = (await locksHeldAt(client, t)).map((l) => [`${l.cpu} ${l.name}`, l.since]);
+      expect(new Map(got as [string, number][]), `at t ${t}`).toEqual(held);
+    }
   });
 });

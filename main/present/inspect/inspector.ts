@@ -14,14 +14,13 @@ import { disassembleAround } from './disassembly.ts';
 import { faultCascade } from './fault_cascade.ts';
 import { KernelSymbols } from './kernel_symbols.ts';
 import { SymbolTable } from './symbol_table.ts';
-import { locksHeldAfter } from './lock_graph.ts';
+import { locksHeldAt } from './held_locks.ts';
 import type { SessionMachine } from '../session_machine.ts';
 import { pageWalkView } from './page_walk_view.ts';
 import { panicReport } from './panic_report.ts';
 import { framesView, stackSlots, walkFrames } from './stack_walk.ts';
 
 type ExceptionEvent = Extract<MachineEvent, { kind: 'exception' }>;
-type TraceEvent = Extract<MachineEvent, { kind: 'trace' }>;
 
 /** Exceptions walked back from the one in focus, looking for where a cascade began. */
 const CASCADE_DEPTH = 8;
@@ -117,13 +116,11 @@ export class Inspector {
   async inspect(q: InspectQuery): Promise<Inspection> {
     const [symbols, focusEvent] = await Promise.all([this.kernelSymbols(), this.client.query('step', Math.floor(q.t) + 1, -1, { kinds: ['exception'], cpus: [q.cpu] })]);
     const focus = focusEvent?.kind === 'exception' ? focusEvent : null;
-    const [cascade, lockEvents, smashed] = await Promise.all([
+    const [cascade, held, smashed] = await Promise.all([
       focus === null ? [] : this.cascadeOf(focus),
-      this.client.query('events', { kinds: ['trace'], traceTypes: [TraceType.LOCK_ACQUIRED, TraceType.LOCK_RELEASE], to: Math.floor(q.t) + 1 }),
+      locksHeldAt(this.client, Math.floor(q.t)),
       this.client.query('step', Math.floor(q.t) + 1, -1, { kinds: ['trace'], traceTypes: [TraceType.STACK_PROTECTOR] }),
     ]);
-    const held = [...locksHeldAfter(lockEvents.filter((e): e is TraceEvent => e.kind === 'trace'))]
-      .sort(([a], [b]) => a - b).flatMap(([cpu, locks]) => locks.map((l) => ({ cpu, addr: hexAddr(l.addr), name: l.name, since: l.since })));
     const smashedFn = smashed?.kind === 'trace' ? smashed.text : null;
     const lines = new Map<bigint, { file: string; line: number } | null>();
 

@@ -9,26 +9,6 @@ import type { LockEdgeRow } from '../../session/lock_order.ts';
 
 type TraceEvent = Extract<MachineEvent, { kind: 'trace' }>;
 
-/** Locks each CPU holds after `events` (LOCK_ACQUIRED adds, LOCK_RELEASE removes), in acquisition order. */
-export function locksHeldAfter(events: readonly TraceEvent[]): Map<number, { name: string; addr: bigint; since: number }[]> {
-  const held = new Map<number, { name: string; addr: bigint; since: number }[]>();
-  for (const e of events) {
-    const v = decodeTrace(e.type, e.args, e.text);
-    const list = held.get(e.cpu) ?? [];
-    if (v.name === 'LOCK_ACQUIRED') list.push({ name: v.lockName || `lock ${v.lock.toString(16)}`, addr: v.lock, since: e.t });
-    else if (v.name === 'LOCK_RELEASE') {
-      for (let at = list.length - 1; at >= 0; at--) {
-        if (list[at]!.addr === v.lock) {
-          list.splice(at, 1);
-          break;
-        }
-      }
-    } else continue;
-    held.set(e.cpu, list);
-  }
-  return held;
-}
-
 /**
  * The first cycle found by depth-first search, as locks in order with the first repeated. The
  * search keeps its own stack: the edges may come from a file, and a chain of thousands of locks
