@@ -133,7 +133,7 @@ export class Machine implements SystemContext {
     this.uart = new Uart((b) => this.lines[0]!.push(b));
     this.debugcon = new DebugConsole((b) => this.lines[1]!.push(b));
     this.tracePort = new TracePort(this.mem, (t) => this.traceRecord(t));
-    const power = new PowerControl(() => this.powerOff(), () => this.reset(1));
+    const power = new PowerControl(() => this.powerOff(), () => this.requestReset());
     this.io.register(COM1_BASE, UART_PORTS, this.uart);
     this.io.register(DEBUGCON_PORT, 1, this.debugcon);
     this.io.register(TRACE_PORT, 1, this.tracePort);
@@ -197,11 +197,7 @@ export class Machine implements SystemContext {
     this.stopCause = null;
     this.stopMask = 0;
     for (const k of stopOn) this.stopMask |= 1 << k;
-    if (this.bootCpuStartPending) {
-      this.bootCpuStartPending = false;
-      const v0 = this.vcpus[0]!;
-      this.startCpu(v0, v0.cpu.rip, v0.cpu.regNum(4));
-    }
+    this.startBootCpu();
     while (this.stopCause === null) {
       if (this.poweredOff) { this.stopCause = 'power-off'; break; }
       if (this.clock >= this.stopAtTime) { this.stopCause = 'time'; break; }
@@ -244,6 +240,10 @@ export class Machine implements SystemContext {
         this.clock += 1; // delivery takes a tick: a fault loop can never stall the clock
         retiredTotal += 1;
         this.turnLeft -= 1;
+      }
+      if (this.resetRequested) {
+        this.resetRequested = false;
+        this.reset(1);
       }
       v.cpu.attention = false;
       if (this.turnLeft <= 0) this.nextTurn();
@@ -382,6 +382,25 @@ export class Machine implements SystemContext {
 
   /** CPU 0's start event waits for the first run, so an observer attached after boot() sees it. */
   private bootCpuStartPending = false;
+
+  /** Starts the boot CPU of an image booted since the last run, or just now by a reset. */
+  private startBootCpu(): void {
+    if (!this.bootCpuStartPending) return;
+    this.bootCpuStartPending = false;
+    const v0 = this.vcpus[0]!;
+    this.startCpu(v0, v0.cpu.rip, v0.cpu.regNum(4));
+  }
+
+  /**
+   * A write to the reset port: the machine resets once the writing instruction has retired (the
+   * interpreter finishes an instruction by moving RIP past it, which would undo the reset's RIP).
+   */
+  private resetRequested = false;
+
+  private requestReset(): void {
+    this.resetRequested = true;
+    for (const v of this.vcpus) v.cpu.attention = true;
+  }
 
   /** The image booted last (a reset boots it again, as a PC reboots from its disk). */
   image: GuestImage | null = null;
@@ -575,6 +594,8 @@ export class Machine implements SystemContext {
     this.turn = 0;
     this.turnLeft = this.quantum;
     this.onReset();
+    // The boot CPU starts at once, as a PC's does: the run goes on into the new boot.
+    this.startBootCpu();
   }
 
   // ---- snapshots ----

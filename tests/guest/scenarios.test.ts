@@ -243,8 +243,12 @@ describe.skipIf(!built)('guest scenarios on the machine', () => {
   });
 
   it('panic=<ms> reboots through port 0xcf9 after the delay', () => {
-    const run = runGuest('panic=1 init=crashlab -- NULL_DEREF');
+    // One CPU and a budget for about two boots: each boot panics again and reboots, to the budget.
+    const run = runGuest('panic=1 init=crashlab -- NULL_DEREF', 1, 5_000_000);
     expect(run.console).toContain('Rebooting in 1 ms..');
     expect(run.events.some((e) => e.kind === 'reset' && e.cause === 'reset-port')).toBe(true);
+    // The machine's console starts afresh at a reset; the stream keeps every boot's output.
+    const output = run.events.map((e) => (e.kind === 'console' ? e.text : '')).join('');
+    expect(output.split('Faultline kernel').length - 1, 'the kernel boots again after the reset').toBeGreaterThanOrEqual(2);
   });
 });
