@@ -62,22 +62,27 @@ describe('time travel', () => {
     }
   });
 
-  it('reconstructs states of the guest kernel on two CPUs, in the session worker too, as the recording run had them', async () => {
+  /** Records the guest kernel with this command line, capturing the CPUs at `at`; its file and captures. */
+  async function recordGuest(cpus: number, cmdline: string, budget: number, at: number[]) {
     const build = readGuestBuild();
-    const machine = { scenario: 'syscall-stress', cpus: 2, cmdline: 'init=hello', kernel: build.kernel, initrd: build.initrd };
-    const at = instants(4, 1_900_000, 11);
-    const inputs = scriptedInputs(2);
+    const machine = { scenario: 'syscall-stress', cpus, cmdline, kernel: build.kernel, initrd: build.initrd };
+    const inputs = scriptedInputs(cpus);
     const result = await record({
       recipe: { ...SCENARIO_MACHINE_RECIPE, options: machine },
       inputs: {
         ...inputs, scenario: 'syscall-stress', kernel: build.kernel, initrd: build.initrd,
-        config: { ...inputs.config, cpus: 2, cmdline: 'init=hello', machine: { builder: 'scenario', options: { scenario: 'syscall-stress', cpus: 2, cmdline: 'init=hello' } } },
+        config: { ...inputs.config, cpus, cmdline, machine: { builder: 'scenario', options: { scenario: 'syscall-stress', cpus, cmdline } } },
       },
-      out: join(tempDir(), 'guest.flt'), budget: 50_000_000, checkpointEvery: 300_000, captureAt: at,
+      out: join(tempDir(), 'guest.flt'), budget, checkpointEvery: 300_000, captureAt: at,
     }).done;
+    return { result, travel: (r: SessionReader) => new TimeTravel(r, () => scenarioRunMachine(machine)) };
+  }
+
+  it('reconstructs states of the guest kernel on two CPUs, in the session worker too, as the recording run had them', async () => {
+    const { result, travel: travelIn } = await recordGuest(2, 'init=hello', 50_000_000, instants(4, 1_900_000, 11));
     expect(result.outcome.kind).toBe('exit');
     const guest = SessionReader.open(result.path);
-    const travel = new TimeTravel(guest, () => scenarioRunMachine(machine));
+    const travel = travelIn(guest);
     for (const c of result.captured) {
       const state = await travel.stateAt(c.asked);
       expect(state.t).toBe(c.t);
@@ -91,6 +96,21 @@ describe('time travel', () => {
       expect(state.cpus).toEqual(c.cpus);
     }
     await client.close();
+  });
+
+  it('reconstructs states across reboots (panic=1 resets through port 0xcf9, again and again)', async () => {
+    // Each boot panics about 2.24M ticks in and resets 1 ms later: instants in the first three boots.
+    const { result, travel: travelIn } = await recordGuest(1, 'panic=1 init=crashlab -- NULL_DEREF', 6_000_000, [...instants(5, 6_700_000, 3), 2_242_940, 4_485_900]);
+    const guest = SessionReader.open(result.path);
+    expect(guest.events({ kinds: ['reset'] }).length).toBeGreaterThanOrEqual(2);
+    expect(result.captured).toHaveLength(7);
+    const travel = travelIn(guest);
+    for (const c of result.captured) {
+      const state = await travel.stateAt(c.asked);
+      expect(state.t).toBe(c.t);
+      expect(state.cpus).toEqual(c.cpus);
+    }
+    guest.close();
   });
 
   it('refuses an instant before the first checkpoint', async () => {
