@@ -15,12 +15,12 @@ import { CpuMode, TrackKind } from './schema.ts';
 import { FlowKind, type OpenSpanRow, type SpanSink } from './span_sink.ts';
 
 const MAX_FRAMES = 64;
+const DOUBLE_FAULT = 8;
 
 /** A task's key among the parked: its pid, or for the idle task (pid 0, one per CPU) -1 - cpu. */
 function taskKey(cpu: number, pid: number): number {
   return pid > 0 ? pid : -1 - cpu;
 }
-const DOUBLE_FAULT = 8;
 
 /** One CPU; the handler frames are parallel typed arrays, `depth` deep. */
 class CpuState {
