@@ -75,19 +75,23 @@ describe('time travel', () => {
       },
       out: join(tempDir(), 'guest.flt'), budget, checkpointEvery: 300_000, captureAt: at,
     }).done;
-    return { result, travel: (r: SessionReader) => new TimeTravel(r, () => scenarioRunMachine(machine)) };
+    const guest = SessionReader.open(result.path);
+    return { result, guest, travel: new TimeTravel(guest, () => scenarioRunMachine(machine)) };
   }
 
-  it('reconstructs states of the guest kernel on two CPUs, in the session worker too, as the recording run had them', async () => {
-    const { result, travel: travelIn } = await recordGuest(2, 'init=hello', 50_000_000, instants(4, 1_900_000, 11));
-    expect(result.outcome.kind).toBe('exit');
-    const guest = SessionReader.open(result.path);
-    const travel = travelIn(guest);
-    for (const c of result.captured) {
+  /** Each captured state, reconstructed by `travel`, is the state the recording run had then. */
+  async function expectTravelsTo(travel: TimeTravel, captured: { asked: number; t: number; cpus: VCpuState[] }[]): Promise<void> {
+    for (const c of captured) {
       const state = await travel.stateAt(c.asked);
       expect(state.t).toBe(c.t);
       expect(state.cpus).toEqual(c.cpus);
     }
+  }
+
+  it('reconstructs states of the guest kernel on two CPUs, in the session worker too, as the recording run had them', async () => {
+    const { result, guest, travel } = await recordGuest(2, 'init=hello', 50_000_000, instants(4, 1_900_000, 11));
+    expect(result.outcome.kind).toBe('exit');
+    await expectTravelsTo(travel, result.captured);
     guest.close();
     const client = await SessionClient.open(result.path);
     for (const c of result.captured.slice(0, 2)) {
@@ -100,16 +104,10 @@ describe('time travel', () => {
 
   it('reconstructs states across reboots (panic=1 resets through port 0xcf9, again and again)', async () => {
     // Each boot panics about 2.24M ticks in and resets 1 ms later: instants in the first three boots.
-    const { result, travel: travelIn } = await recordGuest(1, 'panic=1 init=crashlab -- NULL_DEREF', 6_000_000, [...instants(5, 6_700_000, 3), 2_242_940, 4_485_900]);
-    const guest = SessionReader.open(result.path);
+    const { result, guest, travel } = await recordGuest(1, 'panic=1 init=crashlab -- NULL_DEREF', 6_000_000, [...instants(5, 6_700_000, 3), 2_242_940, 4_485_900]);
     expect(guest.events({ kinds: ['reset'] }).length).toBeGreaterThanOrEqual(2);
     expect(result.captured).toHaveLength(7);
-    const travel = travelIn(guest);
-    for (const c of result.captured) {
-      const state = await travel.stateAt(c.asked);
-      expect(state.t).toBe(c.t);
-      expect(state.cpus).toEqual(c.cpus);
-    }
+    await expectTravelsTo(travel, result.captured);
     guest.close();
   });
 
