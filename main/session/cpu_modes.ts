@@ -32,8 +32,11 @@ class CpuState {
   readonly frameVector = new Uint8Array(MAX_FRAMES);
   readonly frameSeq = new Float64Array(MAX_FRAMES);
   readonly frameT = new Float64Array(MAX_FRAMES);
+  /** The CPU each frame was taken on: a task may resume on another CPU. */
+  readonly frameCpu = new Uint8Array(MAX_FRAMES);
   syscallSeq = -1;
   syscallT = 0;
+  syscallCpu = 0;
   /** A fault whose delivery failed (a second fault took over), to link to the one that follows. */
   failedSeq = -1;
   failedT = 0;
@@ -52,8 +55,10 @@ interface Parked {
   vector: Uint8Array;
   seq: Float64Array;
   t: Float64Array;
+  cpu: Uint8Array;
   syscallSeq: number;
   syscallT: number;
+  syscallCpu: number;
 }
 
 export class CpuModeTracker {
@@ -113,9 +118,10 @@ export class CpuModeTracker {
     c.started = true;
     c.cpl = toCpl;
     if (toCpl === 3) c.depth = 0;
-    if (cause === 0) { c.syscallSeq = seq; c.syscallT = t; }
+    if (cause === 0) { c.syscallSeq = seq; c.syscallT = t; c.syscallCpu = n; }
     else if (cause === 1 && c.syscallSeq >= 0) {
-      this.sink.flow(FlowKind.Syscall, 0, n, c.syscallSeq, c.syscallT, seq, t);
+      // A flow is drawn in one CPU's lane: a syscall that returns on another CPU has none.
+      if (c.syscallCpu === n) this.sink.flow(FlowKind.Syscall, 0, n, c.syscallSeq, c.syscallT, seq, t);
       c.syscallSeq = -1;
     }
     this.update(c, t, seq);
@@ -139,13 +145,13 @@ export class CpuModeTracker {
     if (c.failedSeq >= 0) {
       this.sink.flow(FlowKind.Nested, vector, n, c.failedSeq, c.failedT, seq, t);
       c.failedSeq = -1;
-    } else if (c.depth > 0 && !interrupt) {
+    } else if (c.depth > 0 && !interrupt && c.frameCpu[c.depth - 1] === n) {
       const outer = c.depth - 1;
       this.sink.flow(FlowKind.Nested, vector, n, c.frameSeq[outer]!, c.frameT[outer]!, seq, t);
     }
     if (c.depth === MAX_FRAMES) {
       // Keep the innermost frames: drop the oldest.
-      c.frameInterrupt.copyWithin(0, 1); c.frameVector.copyWithin(0, 1); c.frameSeq.copyWithin(0, 1); c.frameT.copyWithin(0, 1);
+      c.frameInterrupt.copyWithin(0, 1); c.frameVector.copyWithin(0, 1); c.frameSeq.copyWithin(0, 1); c.frameT.copyWithin(0, 1); c.frameCpu.copyWithin(0, 1);
       c.depth--;
     }
     const d = c.depth++;
@@ -153,6 +159,7 @@ export class CpuModeTracker {
     c.frameVector[d] = vector;
     c.frameSeq[d] = seq;
     c.frameT[d] = t;
+    c.frameCpu[d] = n;
     c.cpl = 0; // handlers run at CPL 0 (SDM 6.12.1: the gate's code segment is the kernel's)
     this.update(c, t, seq);
   }
@@ -161,7 +168,7 @@ export class CpuModeTracker {
     const c = this.cpu(n);
     if (c.depth > 0) {
       const d = --c.depth;
-      this.sink.flow(c.frameInterrupt[d] ? FlowKind.Interrupt : FlowKind.Exception, c.frameVector[d]!, n, c.frameSeq[d]!, c.frameT[d]!, seq, t);
+      if (c.frameCpu[d] === n) this.sink.flow(c.frameInterrupt[d] ? FlowKind.Interrupt : FlowKind.Exception, c.frameVector[d]!, n, c.frameSeq[d]!, c.frameT[d]!, seq, t);
     }
     c.cpl = toCpl;
     if (toCpl === 3) c.depth = 0;
@@ -179,7 +186,7 @@ export class CpuModeTracker {
       const d = c.depth;
       this.parked.set(prevKey, {
         interrupt: c.frameInterrupt.slice(0, d), vector: c.frameVector.slice(0, d), seq: c.frameSeq.slice(0, d), t: c.frameT.slice(0, d),
-        syscallSeq: c.syscallSeq, syscallT: c.syscallT,
+        cpu: c.frameCpu.slice(0, d), syscallSeq: c.syscallSeq, syscallT: c.syscallT, syscallCpu: c.syscallCpu,
       });
     } else this.parked.delete(prevKey);
     const nextKey = taskKey(n, next);
@@ -187,10 +194,11 @@ export class CpuModeTracker {
     this.parked.delete(nextKey);
     c.depth = p?.interrupt.length ?? 0;
     if (p) {
-      c.frameInterrupt.set(p.interrupt); c.frameVector.set(p.vector); c.frameSeq.set(p.seq); c.frameT.set(p.t);
+      c.frameInterrupt.set(p.interrupt); c.frameVector.set(p.vector); c.frameSeq.set(p.seq); c.frameT.set(p.t); c.frameCpu.set(p.cpu);
     }
     c.syscallSeq = p?.syscallSeq ?? -1;
     c.syscallT = p?.syscallT ?? 0;
+    c.syscallCpu = p?.syscallCpu ?? 0;
     this.update(c, t, seq);
   }
 

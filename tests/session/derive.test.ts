@@ -64,6 +64,17 @@ describe('derived spans', () => {
     ]);
   });
 
+  it('keep a syscall with its task when it resumes on another CPU, and draw no flow across CPUs', () => {
+    // Task 1 enters a syscall on CPU 0 and sleeps; it resumes on CPU 1 and returns to user mode there.
+    const s = new HandStream().cpuStart(0, 0).cpuStart(1, 0).trace(0, 5, TraceType.Switch, [0n, 1n, 0n], 'init', 1)
+      .sysret(0, 10).syscall(0, 20).trace(0, 30, TraceType.Switch, [1n, 0n, 0n], 'swapper/0', 0)
+      .trace(1, 40, TraceType.Switch, [0n, 1n, 0n], 'init', 1).sysret(1, 50).syscall(1, 60).sysret(1, 70).powerOff(80);
+    const { rows, spans, flows } = derive(s);
+    const cpu1 = rows.tracks.find((t) => t.kind === 'cpu-mode' && t.cpu === 1)!.id;
+    expect(spans(cpu1).map((x) => [x.t0, x.t1, x.state])).toEqual([[0, 50, CpuMode.Kernel], [50, 60, CpuMode.User], [60, 70, CpuMode.Kernel], [70, 80, CpuMode.User]]);
+    expect(flows).toEqual([{ kind: 2, vector: 0, tFrom: 60, tTo: 70 }]);
+  });
+
   it('give a task created under a pid used before an empty kernel stack', () => {
     const s = new HandStream().cpuStart(0, 0).trace(0, 10, TraceType.Switch, [0n, 5n, 1n], 'old', 5).interrupt(0, 20, 0x20, 0)
       .trace(0, 30, TraceType.Switch, [5n, 6n, 1n], 'other', 6).trace(0, 40, TraceType.TaskCreate, [5n, 6n, 1n], 'new', 6)
