@@ -6,6 +6,7 @@ import type { MachineEvent } from '../../emulator/machine/events.ts';
 import { describeOutcome } from './outcome.ts';
 import { formatEvent } from './format_event.ts';
 import type { SessionClient } from './session_client.ts';
+import { findCycle, lockLabel } from './lock_order.ts';
 
 const LAST_EVENTS = 20;
 const CHAIN = 8;
@@ -48,6 +49,21 @@ export async function sessionReport(client: SessionClient): Promise<string> {
     if (e.kind !== 'trace' || !e.text) continue;
     const what = ({ 13: 'Lockdep', 14: 'Spinlock recursion', 15: 'Oops', 16: 'Panic', 17: 'Watchdog', 19: 'Stack protector', 20: 'Double fault' } as Record<number, string>)[e.type];
     out.push('', `${what} (CPU ${e.cpu}, t=${e.t}):`, indent(e.text));
+  }
+
+  // A cycle in the order the kernel took its locks: the deadlock a watchdog caught, or one waiting to happen.
+  const edges = await client.query('lockEdges');
+  if (edges !== null && edges.length > 0) {
+    const names = new Map((await client.query('locks')).map((l) => [l.addr, lockLabel(l.name, BigInt(l.addr))]));
+    const named = edges.map((e) => ({ ...e, from: names.get(e.from) ?? lockLabel('', BigInt(e.from)), to: names.get(e.to) ?? lockLabel('', BigInt(e.to)) }));
+    const cycle = findCycle(named);
+    if (cycle.length > 0) {
+      out.push('', 'Lock order cycle (locks taken in an order that can deadlock):', '    ' + cycle.join(' -> '));
+      for (let i = 0; i + 1 < cycle.length; i++) {
+        const e = named.find((x) => x.from === cycle[i] && x.to === cycle[i + 1])!;
+        out.push(`    ${e.from} -> ${e.to}: first taken at t=${e.t} on CPU ${e.cpu}${tasks.has(e.pid) ? ` by ${tasks.get(e.pid)}` : ''}`);
+      }
+    }
   }
 
   // The chain: the last exceptions before the end on the CPU that failed, walked back until one

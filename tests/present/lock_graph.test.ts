@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineEvent } from '../../emulator/machine/events.ts';
 import { TraceType } from '../../emulator/machine/trace_format.ts';
-import { findCycle, lockGraph } from '../../main/present/inspect/lock_graph.ts';
+import { lockGraph } from '../../main/present/inspect/lock_graph.ts';
+import { findCycle } from '../../main/session/lock_order.ts';
+import { sessionReport } from '../../main/session/report.ts';
 import { locksHeldAt } from '../../main/present/inspect/held_locks.ts';
 import type { SessionClient } from '../../main/session/session_client.ts';
 import { openRecording } from './recorded_scenario.ts';
@@ -49,6 +51,14 @@ describe('the lock-cycle recording', () => {
       const first = events.find((x) => x.type === TraceType.LOCK_ACQUIRE && x.text === e.to && x.t >= e.t);
       expect(first?.t).toBe(e.t);
     }
+  });
+
+  it('puts the cycle in the crash report, each edge where it was first taken', async () => {
+    const report = await sessionReport(client);
+    expect(report).toContain('Lock order cycle');
+    expect(report).toContain('    lock_A -> lock_B -> lock_C -> lock_A');
+    const closing = lockGraph(events, () => null).edges.find((e) => e.from === 'lock_C' && e.to === 'lock_A')!;
+    expect(report).toContain(`    lock_C -> lock_A: first taken at t=${closing.t} on CPU ${closing.cpu} by T3`);
   });
 
   it('knows what each CPU holds: lock_C is held when lock_A is asked for, and nothing once all is released', async () => {

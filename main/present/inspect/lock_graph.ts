@@ -1,58 +1,14 @@
-// The lock-dependency graph of a recording: an edge A -> B each time a CPU acquired B while
-// holding A (the order lockdep learns), kept at the instant it was first taken. A cycle in it is
-// a possible deadlock even when no run ever waited: T1 A->B, T2 B->C, T3 C->A.
+// The lock-dependency graph of a recording, as the Locks view shows it: an edge A -> B each time a
+// CPU acquired B while holding A (the order lockdep learns, session/lock_order.ts), kept at the
+// instant it was first taken. A cycle in it is a possible deadlock even when no run ever waited:
+// T1 A->B, T2 B->C, T3 C->A.
 
 import type { MachineEvent } from '../../../emulator/machine/events.ts';
 import { decodeTrace } from '../../../emulator/machine/trace_format.ts';
 import type { LockEdge, LockGraph } from '../../../preload/inspect_api.ts';
-import type { LockEdgeRow } from '../../session/lock_order.ts';
+import { findCycle, lockLabel, type LockEdgeRow } from '../../session/lock_order.ts';
 
 type TraceEvent = Extract<MachineEvent, { kind: 'trace' }>;
-
-/**
- * The first cycle found by depth-first search, as locks in order with the first repeated. The
- * search keeps its own stack: the edges may come from a file, and a chain of thousands of locks
- * must not overflow the call stack.
- */
-export function findCycle(edges: readonly { from: string; to: string }[]): string[] {
-  const next = new Map<string, string[]>();
-  for (const e of edges) {
-    const tos = next.get(e.from);
-    if (tos) tos.push(e.to);
-    else next.set(e.from, [e.to]);
-  }
-  const state = new Map<string, 'open' | 'done'>();
-  for (const root of [...next.keys()].sort()) {
-    if (state.has(root)) continue;
-    // The path from the root, each lock with the index of the next edge to follow from it.
-    const path: string[] = [root];
-    const edge: number[] = [0];
-    state.set(root, 'open');
-    while (path.length > 0) {
-      const n = path[path.length - 1]!;
-      const m = next.get(n)?.[edge[edge.length - 1]!];
-      if (m === undefined) {
-        state.set(n, 'done');
-        path.pop();
-        edge.pop();
-        continue;
-      }
-      edge[edge.length - 1]!++;
-      if (state.get(m) === 'open') return [...path.slice(path.indexOf(m)), m];
-      if (state.get(m) === undefined) {
-        state.set(m, 'open');
-        path.push(m);
-        edge.push(0);
-      }
-    }
-  }
-  return [];
-}
-
-/** A lock's name in the graph: the kernel's, or its address when it gave none. */
-function lockLabel(name: string, addr: bigint): string {
-  return name || `lock ${BigInt.asUintN(64, addr).toString(16)}`;
-}
 
 /** The graph of these edges (in the order first taken) over these locks, its first cycle marked. */
 function graphOf(locks: Iterable<string>, edges: Map<string, LockEdge>): LockGraph {
