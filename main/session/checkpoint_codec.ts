@@ -9,8 +9,8 @@
 // marker; version 1 with whole pages) still decode.
 
 import { deserialize, serialize } from 'node:v8';
-import { brotliDecompressSync, crc32, inflateRawSync } from 'node:zlib';
-import { brotli } from './body_compression.ts';
+import { crc32 } from 'node:zlib';
+import { BodyFlag, brotli, decompressBody } from './body_compression.ts';
 import type { MachineSnapshot } from '../../emulator/machine/machine.ts';
 
 const MAGIC_V1 = 0x504b4843; // "CHKP": whole pages
@@ -128,14 +128,11 @@ function checkPage(n: number, memory: Uint8Array): void {
 const ownNumber = (numbers: Uint32Array) => (i: number) => numbers[i]!;
 
 export function openCheckpoint(blob: Uint8Array): CheckpointImage {
-  let raw: Buffer;
-  try {
-    raw = blob[0] === BROTLI_MARK
-      ? brotliDecompressSync(blob.subarray(1), { maxOutputLength: MAX_SNAPSHOT_BYTES })
-      : inflateRawSync(blob, { maxOutputLength: MAX_SNAPSHOT_BYTES });
-  } catch {
-    throw new CheckpointFormatError('does not decompress');
-  }
+  const body = blob[0] === BROTLI_MARK
+    ? decompressBody(blob.subarray(1), BodyFlag.Brotli, MAX_SNAPSHOT_BYTES)
+    : decompressBody(blob, BodyFlag.Deflated, MAX_SNAPSHOT_BYTES);
+  if (!body) throw new CheckpointFormatError('does not decompress');
+  const raw = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (raw.length < HEADER_WORDS * 4) throw new CheckpointFormatError('is truncated');
   // Copied out so that every view below is aligned.
   const header = new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + HEADER_WORDS * 4));

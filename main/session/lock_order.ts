@@ -19,6 +19,13 @@ export function lockLabel(name: string, addr: bigint): string {
   return name || `lock ${BigInt.asUintN(64, addr).toString(16)}`;
 }
 
+/** The edges with their locks named from the session's locks table, in the same order. */
+export function nameEdges(rows: readonly LockEdgeRow[], locks: readonly { addr: number; name: string }[]): (Omit<LockEdgeRow, 'from' | 'to'> & { from: string; to: string })[] {
+  const names = new Map(locks.map((l) => [l.addr, lockLabel(l.name, BigInt(l.addr))]));
+  const name = (addr: number) => names.get(addr) ?? lockLabel('', BigInt(addr));
+  return rows.map((r) => ({ ...r, from: name(r.from), to: name(r.to) }));
+}
+
 export class LockOrder {
   /** Locks each CPU holds, in the order it took them. */
   private readonly held: number[][] = [];

@@ -6,7 +6,7 @@ import type { MachineEvent } from '../../emulator/machine/events.ts';
 import { describeOutcome } from './outcome.ts';
 import { formatEvent } from './format_event.ts';
 import type { SessionClient } from './session_client.ts';
-import { findCycle, lockLabel } from './lock_order.ts';
+import { findCycle, nameEdges } from './lock_order.ts';
 
 const LAST_EVENTS = 20;
 const CHAIN = 8;
@@ -54,8 +54,7 @@ export async function sessionReport(client: SessionClient): Promise<string> {
   // A cycle in the order the kernel took its locks: the deadlock a watchdog caught, or one waiting to happen.
   const edges = await client.query('lockEdges');
   if (edges !== null && edges.length > 0) {
-    const names = new Map((await client.query('locks')).map((l) => [l.addr, lockLabel(l.name, BigInt(l.addr))]));
-    const named = edges.map((e) => ({ ...e, from: names.get(e.from) ?? lockLabel('', BigInt(e.from)), to: names.get(e.to) ?? lockLabel('', BigInt(e.to)) }));
+    const named = nameEdges(edges, await client.query('locks'));
     const cycle = findCycle(named);
     if (cycle.length > 0) {
       out.push('', 'Lock order cycle (locks taken in an order that can deadlock):', '    ' + cycle.join(' -> '));

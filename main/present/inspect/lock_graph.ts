@@ -6,7 +6,7 @@
 import type { MachineEvent } from '../../../emulator/machine/events.ts';
 import { decodeTrace } from '../../../emulator/machine/trace_format.ts';
 import type { LockEdge, LockGraph } from '../../../preload/inspect_api.ts';
-import { findCycle, lockLabel, type LockEdgeRow } from '../../session/lock_order.ts';
+import { findCycle, lockLabel, nameEdges, type LockEdgeRow } from '../../session/lock_order.ts';
 
 type TraceEvent = Extract<MachineEvent, { kind: 'trace' }>;
 
@@ -29,11 +29,9 @@ function addEdge(edges: Map<string, LockEdge>, from: string, to: string, t: numb
 
 /** The graph from the edges the recorder derived (session format 3 on), named from its locks table. */
 export function lockGraphOfEdges(rows: readonly LockEdgeRow[], locks: readonly { addr: number; name: string }[], task: (pid: number) => string | null): LockGraph {
-  const names = new Map(locks.map((l) => [l.addr, lockLabel(l.name, BigInt(l.addr))]));
-  const name = (addr: number) => names.get(addr) ?? lockLabel('', BigInt(addr));
   const edges = new Map<string, LockEdge>();
-  for (const r of rows) addEdge(edges, name(r.from), name(r.to), r.t, r.cpu, task(r.pid));
-  return graphOf(names.values(), edges);
+  for (const r of nameEdges(rows, locks)) addEdge(edges, r.from, r.to, r.t, r.cpu, task(r.pid));
+  return graphOf(locks.map((l) => lockLabel(l.name, BigInt(l.addr))), edges);
 }
 
 /** The graph learnt from lock tracepoints, for files of formats that did not derive the edges. */
